@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages roster-enrich needs to build and test, and only those missing.
+# Idempotent: a second run installs nothing. Both README commands call it.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libcli11-dev nlohmann-json3-dev doctest-dev
+  libcurl4-openssl-dev libsqlite3-dev libcsv-dev
+  libcpp-httplib-dev
+  clang libclang-rt-14-dev   # libFuzzer and sanitizer runtimes for the fuzz targets
+  mandoc                     # `mandoc -Tlint` checks the man page
+  python3                    # test helpers
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  sudo_cmd=(sudo)
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+"${sudo_cmd[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,42 @@
+#pragma once
+
+// The platforms CreatorScore scores, their names and their fresh-score prices
+// (shared/api/creatorscore-v1.md, "Platforms and prices").
+
+#include <array>
+#include <optional>
+#include <string_view>
+
+namespace core {
+
+// Stored in the state file: values are explicit and never reused.
+enum class Platform : int {
+  tiktok = 1,
+  instagram = 2,
+  youtube = 3,
+  x = 4,  // also written `twitter`: one network, one lookup
+  facebook = 5,
+  reddit = 6,
+  twitch = 7,
+  kick = 8,
+  linkedin = 9,
+  threads = 10,
+  snapchat = 11,
+};
+
+inline constexpr std::array<Platform, 11> k_all_platforms = {
+    Platform::tiktok, Platform::instagram, Platform::youtube, Platform::x,
+    Platform::facebook, Platform::reddit, Platform::twitch, Platform::kick,
+    Platform::linkedin, Platform::threads, Platform::snapchat};
+
+// The name sent to the API and written to output: `x` for twitter/x.
+std::string_view platform_name(Platform platform);
+
+// Case-insensitive; accepts `twitter` and `x` for Platform::x; surrounding spaces are not trimmed.
+std::optional<Platform> parse_platform(std::string_view name);
+
+// Credits for one fresh score of `platform` by the vendor's published table; the account's
+// pricing, when it has one, takes precedence (creatorscore::Pricing).
+int default_fresh_price(Platform platform);
+
+}  // namespace core

@@ -1,0 +1,100 @@
+#pragma once
+
+// Typed requests and responses of the CreatorScore API v1 (shared/api/creatorscore-v1.md).
+// Decoders tolerate unknown fields and missing optional ones. Creator payloads are kept as the
+// verbatim JSON text the API sent: the JSON output must carry them unchanged, and only output/
+// needs to look inside them.
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/platform.hpp"
+
+namespace creatorscore {
+
+using Seconds = std::chrono::seconds;
+
+// Credits per fresh score. Built from the account's `per_platform_credits` when present, else
+// from the vendor's table (core::default_fresh_price).
+struct Pricing {
+  std::map<core::Platform, int> fresh_credits;
+  bool from_account = false;  // false: the vendor's published table was used
+
+  int price(core::Platform platform) const;
+  static Pricing vendor_table();
+};
+
+struct Account {
+  std::string tenant_id;
+  std::string tenant_name;
+  std::string key_id;
+  std::string key_label;
+  std::string key_created_at;
+  std::string key_last_used_at;
+  long long balance = 0;
+  Pricing pricing;
+  int cache_freshness_days = 30;
+};
+
+struct LookupRequest {
+  core::Platform platform = core::Platform::tiktok;
+  std::string handle;  // as first written in the roster, no leading `@`
+};
+
+enum class ItemOutcome { cached, queued, error };
+
+// One creator's answer, from POST /creators/bulk or GET /creators/{platform}/{handle}.
+struct ItemResult {
+  std::string platform;  // echoed by the API
+  std::string handle;
+  ItemOutcome outcome = ItemOutcome::error;
+  std::string creator_json;  // cached: the verbatim creator object
+  std::string job_id;        // queued
+  std::optional<Seconds> eta;
+  bool deduplicated = false;
+  std::optional<int> credits_charged;
+  std::string error_code;  // error: a code of the API's table, e.g. insufficient_credits
+  std::string message;
+};
+
+struct BulkSubmitResult {
+  std::vector<ItemResult> results;  // in request order when the API keeps it; matched by key anyway
+  std::optional<long long> credits_spent;
+  std::optional<long long> credits_remaining;
+};
+
+enum class JobState { queued, processing, done, failed, not_found };
+
+struct JobStatus {
+  std::string job_id;
+  JobState state = JobState::queued;
+  std::optional<double> progress;
+  std::string progress_message;
+  std::optional<Seconds> eta;  // clamped to [0, 1 day]: hostile values never stall a run
+  std::string creator_json;    // done: the verbatim creator object
+  std::string error;           // failed: why; not_found: the message
+  std::string completed_at;
+};
+
+// Why a whole request failed (per-item errors are ItemResult::error_code instead).
+enum class ApiErrorKind {
+  key_rejected,          // 401 missing_api_key / invalid_api_key: stop at once (exit 77)
+  insufficient_credits,  // 402: stop submitting, keep collecting
+  bad_request,           // 400 and other 4xx the API documents: never retried
+  unavailable,           // 5xx, 429 or transport faults outlasted the retries (exit 69)
+  bad_response,          // the body was not the JSON promised, even after retries (exit 69)
+  interrupted,           // a stop was requested while waiting to retry
+  refused,               // refused before connecting (TLS failure, insecure URL)
+};
+
+struct ApiError {
+  ApiErrorKind kind = ApiErrorKind::unavailable;
+  int http_status = 0;   // 0 when no answer arrived
+  std::string code;      // the API's error code when it sent one
+  std::string message;   // one line for the user: what failed and where; never the key
+};
+
+}  // namespace creatorscore

@@ -1,0 +1,78 @@
+#pragma once
+
+// The one path every request takes: the shared client-side rate limiter, then the transport, then
+// the retry policy (429 after Retry-After; 5xx, timeouts and dropped connections with capped,
+// jittered exponential back-off; 401 and other 4xx returned as they are). Every wait goes through
+// the util::Clock, so it is virtual in unit tests, divided by the time scale, and cut short by a stop.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "http/rate_limiter.hpp"
+#include "http/retry_policy.hpp"
+#include "http/transport.hpp"
+#include "util/clock.hpp"
+#include "util/expected.hpp"
+
+namespace http {
+
+// Counters for the summary ("requests made, rate-limit waits") and for tests.
+struct ClientStats {
+  std::uint64_t requests_sent = 0;     // every attempt that reached the transport
+  std::uint64_t retries = 0;           // attempts after the first, for any reason
+  std::uint64_t responses_429 = 0;     // 429s received
+  std::uint64_t rate_limit_waits = 0;  // waits for our own limiter or a Retry-After
+};
+
+// How a request ended when no acceptable response came back.
+enum class FailureKind {
+  gave_up,      // retryable faults outlasted the attempts; last_status/last_error say which
+  bad_body,     // the body never passed the caller's check; last_status says with what status
+  fatal_error,  // a transport error that is never retried (TLS, refused by policy)
+  interrupted,  // a stop was requested while waiting
+};
+
+struct Failure {
+  FailureKind kind = FailureKind::gave_up;
+  int last_status = 0;     // the last HTTP status received, 0 if none
+  std::string last_error;  // the last transport error or a description of the bad body
+  int attempts = 0;
+};
+
+// Events for verbose logs; the request's headers are already redacted when passed on.
+struct ExchangeEvent {
+  const Request* request = nullptr;
+  const Response* response = nullptr;  // null when the transport failed
+  const Error* error = nullptr;
+  int attempt = 1;
+  util::Duration elapsed{0};
+};
+
+class Client {
+ public:
+  // `body_check` tells a response whose body is the JSON the API promised from one that is not
+  // (a proxy's HTML page, a truncated body); a failing body is retried like a transient fault.
+  using BodyCheck = std::function<bool(const Response&)>;
+  using ExchangeObserver = std::function<void(const ExchangeEvent&)>;
+
+  Client(Transport& transport, util::Clock& clock, RateLimiter& limiter, RetryPolicy policy);
+
+  // Sends `request` until a response that is final for the retry policy arrives: any status but
+  // 429/500/502/503/504 whose body passes `body_check`. Returns that response (401, 402, 404 ...
+  // included: they are the caller's to interpret).
+  util::Expected<Response, Failure> send(const Request& request, const BodyCheck& body_check);
+
+  void set_observer(ExchangeObserver observer) { m_observer = std::move(observer); }
+  const ClientStats& stats() const { return m_stats; }
+
+ private:
+  Transport& m_transport;
+  util::Clock& m_clock;
+  RateLimiter& m_limiter;
+  RetryPolicy m_policy;
+  ExchangeObserver m_observer;
+  ClientStats m_stats;
+};
+
+}  // namespace http

@@ -1,0 +1,66 @@
+#include "util/clock.hpp"
+
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+namespace util {
+
+namespace {
+// How long one real sleep may last before the stop flag is looked at again: short enough that
+// Ctrl-C feels immediate, long enough that an idle wait costs no measurable CPU.
+constexpr std::chrono::milliseconds k_stop_check_interval{50};
+}  // namespace
+
+RealClock::RealClock(double time_scale, const std::atomic<bool>* stop_flag)
+    : m_time_scale(time_scale > 0 ? time_scale : 1.0),
+      m_stop_flag(stop_flag),
+      m_origin(std::chrono::steady_clock::now()) {}
+
+TimePoint RealClock::now() const {
+  const auto real = std::chrono::steady_clock::now() - m_origin;
+  const double api_ms = std::chrono::duration<double, std::milli>(real).count() * m_time_scale;
+  return TimePoint{Duration(static_cast<long long>(api_ms))};
+}
+
+std::chrono::nanoseconds RealClock::to_real(Duration api_duration) const {
+  const double ns = std::chrono::duration<double, std::nano>(api_duration).count() / m_time_scale;
+  return std::chrono::nanoseconds(static_cast<long long>(ns));
+}
+
+bool RealClock::sleep_until(TimePoint deadline) {
+  for (;;) {
+    if (stop_requested()) {
+      return false;
+    }
+    const Duration remaining = deadline - now();
+    if (remaining <= Duration::zero()) {
+      return true;
+    }
+    const auto real_remaining = to_real(remaining) + std::chrono::microseconds(100);
+    std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(real_remaining, k_stop_check_interval));
+  }
+}
+
+bool RealClock::stop_requested() const {
+  return m_stop_flag != nullptr && m_stop_flag->load();
+}
+
+double time_scale_from_environment() {
+  const char* value = std::getenv("ROSTER_ENRICH_TIME_SCALE");
+  if (value == nullptr || *value == '\0') {
+    return 1.0;
+  }
+  try {
+    std::size_t used = 0;
+    const double scale = std::stod(value, &used);
+    if (used != std::string(value).size() || !(scale > 0) || scale > 1e9) {
+      return 0;
+    }
+    return scale;
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+}  // namespace util

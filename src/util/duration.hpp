@@ -1,0 +1,20 @@
+#pragma once
+
+// Human durations as the product contract writes them: `250ms`, `45s`, `5m`, `1h30m`.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "util/clock.hpp"
+
+namespace util {
+
+// Parses a sequence of <integer><unit> parts, units ms, s, m, h (a bare integer means seconds).
+// Returns nullopt for anything else, including an empty string and negative values.
+std::optional<Duration> parse_duration(std::string_view text);
+
+// The shortest text that parse_duration reads back to the same value, e.g. `1h30m`, `250ms`, `0s`.
+std::string format_duration(Duration duration);
+
+}  // namespace util

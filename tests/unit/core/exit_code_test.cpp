@@ -1,0 +1,43 @@
+#include <doctest/doctest.h>
+
+#include "core/exit_code.hpp"
+#include "core/lookup_status.hpp"
+#include "core/platform.hpp"
+
+using core::ExitCode;
+
+TEST_SUITE("core") {
+  TEST_CASE("most_important: the contract's precedence 64, 66, 65, 77, 69, 73, 3, 75, 1, 0") {
+    const ExitCode order[] = {ExitCode::usage,          ExitCode::roster_unreadable, ExitCode::roster_unusable,
+                              ExitCode::key_rejected,   ExitCode::api_unavailable,   ExitCode::cannot_write,
+                              ExitCode::out_of_credits, ExitCode::incomplete,        ExitCode::some_rows_unscored,
+                              ExitCode::ok};
+    for (std::size_t i = 0; i < std::size(order); ++i) {
+      for (std::size_t j = i; j < std::size(order); ++j) {
+        CHECK(core::most_important(order[i], order[j]) == order[i]);
+        CHECK(core::most_important(order[j], order[i]) == order[i]);
+      }
+    }
+  }
+  TEST_CASE("parse_platform: names, case and the twitter alias") {
+    CHECK(core::parse_platform("TikTok") == core::Platform::tiktok);
+    CHECK(core::parse_platform("twitter") == core::Platform::x);
+    CHECK(core::parse_platform("X") == core::Platform::x);
+    CHECK_FALSE(core::parse_platform("myspace"));
+    CHECK_FALSE(core::parse_platform(""));
+    for (core::Platform p : core::k_all_platforms) {
+      CHECK(core::parse_platform(core::platform_name(p)) == p);
+    }
+  }
+  TEST_CASE("default_fresh_price: the vendor's table") {
+    CHECK(core::default_fresh_price(core::Platform::youtube) == 3);
+    CHECK(core::default_fresh_price(core::Platform::twitch) == 2);
+    CHECK(core::default_fresh_price(core::Platform::kick) == 2);
+    CHECK(core::default_fresh_price(core::Platform::snapchat) == 1);
+  }
+  TEST_CASE("status_name: unsubmitted is written as pending") {
+    CHECK(core::status_name(core::LookupStatus::unsubmitted) == "pending");
+    CHECK(core::status_name(core::LookupStatus::not_found) == "not_found");
+    CHECK(core::parse_status("skipped") == core::LookupStatus::skipped);
+  }
+}

@@ -1,0 +1,33 @@
+#include <doctest/doctest.h>
+
+#include "util/duration.hpp"
+
+using namespace std::chrono_literals;
+
+TEST_SUITE("util::parse_duration") {
+  TEST_CASE("parse_duration: the contract's forms") {
+    CHECK(util::parse_duration("250ms") == util::Duration(250));
+    CHECK(util::parse_duration("45s") == util::Duration(45s));
+    CHECK(util::parse_duration("5m") == util::Duration(5min));
+    CHECK(util::parse_duration("1h30m") == util::Duration(90min));
+    CHECK(util::parse_duration("90") == util::Duration(90s));
+    CHECK(util::parse_duration("0s") == util::Duration(0));
+  }
+  TEST_CASE("parse_duration: rejects what is not a duration") {
+    CHECK_FALSE(util::parse_duration(""));
+    CHECK_FALSE(util::parse_duration("-5s"));
+    CHECK_FALSE(util::parse_duration("5d"));
+    CHECK_FALSE(util::parse_duration("1h30"));
+    CHECK_FALSE(util::parse_duration("m"));
+    CHECK_FALSE(util::parse_duration("1.5s"));
+    CHECK_FALSE(util::parse_duration("99999999999999999h"));
+  }
+  TEST_CASE("format_duration: reads back") {
+    CHECK(util::format_duration(90min) == "1h30m");
+    CHECK(util::format_duration(250ms) == "250ms");
+    CHECK(util::format_duration(0ms) == "0s");
+    for (const char* text : {"1h", "1h1m1s1ms", "59s", "2m5s"}) {
+      CHECK(util::format_duration(*util::parse_duration(text)) == text);
+    }
+  }
+}
