@@ -15,12 +15,13 @@ constexpr std::chrono::milliseconds k_stop_check_interval{50};
 RealClock::RealClock(double time_scale, const std::atomic<bool>* stop_flag)
     : m_time_scale(time_scale > 0 ? time_scale : 1.0),
       m_stop_flag(stop_flag),
-      m_origin(std::chrono::steady_clock::now()) {}
+      m_origin(std::chrono::steady_clock::now()),
+      m_origin_unix(std::chrono::duration_cast<Duration>(std::chrono::system_clock::now().time_since_epoch())) {}
 
 TimePoint RealClock::now() const {
   const auto real = std::chrono::steady_clock::now() - m_origin;
   const double api_ms = std::chrono::duration<double, std::milli>(real).count() * m_time_scale;
-  return TimePoint{Duration(static_cast<long long>(api_ms))};
+  return TimePoint{m_origin_unix + Duration(static_cast<long long>(api_ms))};
 }
 
 std::chrono::nanoseconds RealClock::to_real(Duration api_duration) const {

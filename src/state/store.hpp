@@ -1,0 +1,60 @@
+#pragma once
+
+// Where the run makes what the API returned durable before acting on it (PRODUCT.md, "State and
+// resume"). The engine talks to this interface only; MemoryStore serves unit tests and runs that
+// keep no state, the SQLite store (state/sqlite_store) makes it survive SIGKILL.
+
+#include <cstdint>
+#include <vector>
+
+#include "state/lookup_record.hpp"
+
+namespace state {
+
+// Running totals kept beside the records.
+struct Totals {
+  std::int64_t credits_spent = 0;
+  std::int64_t credits_refunded = 0;
+  std::int64_t requests = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Write-ahead: records that these lookups are about to be submitted in one request, before it is
+  // sent. Throws core::Fatal(cannot_write) when the state cannot be written.
+  virtual void begin_submit(const std::vector<const LookupRecord*>& records) = 0;
+
+  // Saves the records' current values and the totals in one transaction. Throws
+  // core::Fatal(cannot_write) when the state cannot be written.
+  virtual void save(const std::vector<const LookupRecord*>& records, const Totals& totals) = 0;
+};
+
+// Keeps nothing beyond the process; counts calls so tests can check the write-ahead order.
+class MemoryStore final : public Store {
+ public:
+  void begin_submit(const std::vector<const LookupRecord*>& records) override {
+    ++m_intents;
+    m_intent_records += records.size();
+  }
+  void save(const std::vector<const LookupRecord*>& records, const Totals& totals) override {
+    ++m_saves;
+    m_saved_records += records.size();
+    m_totals = totals;
+  }
+
+  int intents() const { return m_intents; }
+  int saves() const { return m_saves; }
+  std::size_t saved_records() const { return m_saved_records; }
+  const Totals& totals() const { return m_totals; }
+
+ private:
+  int m_intents = 0;
+  std::size_t m_intent_records = 0;
+  int m_saves = 0;
+  std::size_t m_saved_records = 0;
+  Totals m_totals;
+};
+
+}  // namespace state
