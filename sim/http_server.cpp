@@ -1,0 +1,154 @@
+#include "sim/http_server.hpp"
+
+#include <httplib.h>
+
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "util/text.hpp"
+
+namespace sim {
+
+namespace {
+
+constexpr const char* k_host = "127.0.0.1";
+
+// Percent-encodes all but RFC 3986 unreserved characters and those in `keep`.
+std::string encode(std::string_view text, std::string_view keep) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || c == '-' || c == '.' || c == '_' || c == '~' ||
+        keep.find(c) != std::string_view::npos) {
+      out += c;
+    } else {
+      out += '%';
+      out += k_hex[byte >> 4];
+      out += k_hex[byte & 0x0f];
+    }
+  }
+  return out;
+}
+
+// The request target as the client sent it. httplib keeps it in `target`; should it ever be empty,
+// rebuild it from the decoded path and parameters (re-encoding what a path or query cannot hold).
+std::string target_of(const httplib::Request& request) {
+  if (!request.target.empty()) {
+    return request.target;
+  }
+  std::string target = encode(request.path, "/");
+  char separator = '?';
+  for (const auto& [name, value] : request.params) {
+    target += separator;
+    target += encode(name, "") + "=" + encode(value, "");
+    separator = '&';
+  }
+  return target;
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Simulator& model;
+  ServerOptions options;
+  httplib::Server server;
+  std::mutex model_mutex;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+  Impl(Simulator& sim_model, ServerOptions server_options) : model(sim_model), options(server_options) {}
+
+  util::TimePoint api_now() const {
+    const std::chrono::duration<double, std::milli> real = std::chrono::steady_clock::now() - started;
+    return util::TimePoint{util::Duration(static_cast<std::int64_t>(std::floor(real.count() * options.time_scale)))};
+  }
+
+  void answer(const httplib::Request& request, httplib::Response& response) {
+    SimRequest sim_request{request.method, target_of(request), {}, request.body};
+    for (const auto& [name, value] : request.headers) {
+      sim_request.headers.emplace_back(name, value);
+    }
+    SimResponse sim_response;
+    {
+      // Reading the clock under the lock keeps the model's time line monotonic.
+      const std::lock_guard<std::mutex> lock(model_mutex);
+      sim_response = model.handle(sim_request, api_now());
+    }
+    if (options.verbose) {
+      std::fprintf(stderr, "creatorscore-sim: %s %s -> %d%s%s\n", request.method.c_str(), sim_request.target.c_str(),
+                   sim_response.status, sim_response.drop_connection ? " (dropped)" : "",
+                   sim_response.delay.count() > 0 ? " (slow)" : "");
+    }
+    if (sim_response.delay.count() > 0) {
+      // Outside the lock: a slow answer must not hold up the other connections.
+      std::this_thread::sleep_for(sim_response.delay);
+    }
+    std::string content_type = "application/json";
+    response.status = sim_response.status;
+    for (const auto& [name, value] : sim_response.headers) {
+      if (util::to_lower(name) == "content-type") {
+        content_type = value;
+      } else {
+        response.set_header(name, value);
+      }
+    }
+    if (sim_response.drop_connection) {
+      // Promise the whole body, send half, then fail the provider: httplib closes the socket and the
+      // client sees a truncated response (curl: "transfer closed with N bytes remaining").
+      auto body = std::make_shared<std::string>(std::move(sim_response.body));
+      response.set_content_provider(body->size(), content_type,
+                                    [body](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                                      const std::size_t half = body->size() / 2;
+                                      if (offset < half) {
+                                        sink.write(body->data() + offset, half - offset);
+                                        return true;
+                                      }
+                                      return false;
+                                    });
+      return;
+    }
+    response.set_content(sim_response.body, content_type);
+  }
+};
+
+HttpServer::HttpServer(Simulator& model, ServerOptions options) : m_impl(std::make_unique<Impl>(model, options)) {
+  httplib::Server& server = m_impl->server;
+  // Above the model's own limit, so the model can answer oversized bodies with the API's JSON.
+  server.set_payload_max_length(options.max_body * 2 + 64 * 1024);
+  const auto handler = [impl = m_impl.get()](const httplib::Request& request, httplib::Response& response) {
+    impl->answer(request, response);
+  };
+  server.Get(".*", handler);
+  server.Post(".*", handler);
+  server.Put(".*", handler);
+  server.Patch(".*", handler);
+  server.Delete(".*", handler);
+  server.Options(".*", handler);
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
+    response.status = 500;
+    response.set_content(R"({"error":"internal_error","message":"Simulator error."})", "application/json");
+  });
+}
+
+HttpServer::~HttpServer() = default;
+
+int HttpServer::bind(int port) {
+  if (port == 0) {
+    return m_impl->server.bind_to_any_port(k_host);
+  }
+  return m_impl->server.bind_to_port(k_host, port) ? port : -1;
+}
+
+bool HttpServer::serve() {
+  return m_impl->server.listen_after_bind();
+}
+
+void HttpServer::stop() {
+  m_impl->server.stop();
+}
+
+}  // namespace sim

@@ -1,0 +1,69 @@
+#pragma once
+
+// What a creatorscore-sim instance simulates: its tenants, how creators and jobs behave, and which
+// faults it injects. Every field has the default the integration tests assume, so `SimConfig{}` is a
+// well-behaved API with one tenant (`sk_test_demo`, "Demo Agency", 1000 credits).
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/clock.hpp"
+
+namespace sim {
+
+using Credits = std::int64_t;
+
+// One API key and the tenant that owns it (each tenant has exactly one key here).
+struct TenantConfig {
+  std::string key;
+  std::string name;
+  Credits balance = 0;
+};
+
+// Probabilities in [0, 1], drawn independently per /api/v1 request from the fault stream of the
+// seeded RNG. Faults are decided after authentication and rate limiting, and a request hit by
+// `fault_500`, `fault_503`, `fault_drop` or `fault_malformed` changes no state (nothing charged,
+// no job created). `fault_slow` only delays an otherwise normal response by `slow_delay` of real
+// time; that request is processed as usual (the "response arrived too late" case).
+struct FaultConfig {
+  double fault_500 = 0.0;        // 500 queue_failed
+  double fault_503 = 0.0;        // 503 auth_unavailable
+  double fault_drop = 0.0;       // connection cut before a full response
+  double fault_malformed = 0.0;  // 200 with a truncated or garbage body
+  double fault_slow = 0.0;       // normal response after `slow_delay`
+  util::Duration slow_delay{std::chrono::seconds(2)};
+};
+
+struct SimConfig {
+  std::vector<TenantConfig> tenants{TenantConfig{"sk_test_demo", "Demo Agency", 1000}};
+  std::uint64_t seed = 1;
+  // A creator is pre-cached (free) when hash(platform, lower(handle)) mod 100 < cached_percent.
+  int cached_percent = 30;
+  // Fresh-score jobs take a uniformly drawn API duration in [min_job, max_job].
+  util::Duration min_job{std::chrono::minutes(10)};
+  util::Duration max_job{std::chrono::minutes(90)};
+  // Probability that a job not already doomed by its handle (`missing_`, `ghost_`) fails.
+  double failure_rate = 0.0;
+  // Requests per rolling 60 API seconds per key; 0 disables the limit.
+  int rate_limit = 120;
+  // When a tenant's balance is 0, answer whole lookup requests with 402 instead of per-item errors.
+  bool zero_balance_402 = false;
+  FaultConfig faults;
+  // Request bodies above this many bytes are refused with 413.
+  std::size_t max_body = 1024 * 1024;
+};
+
+// Parses the `--tenant` flag's `KEY:NAME:BALANCE`. NAME may itself contain ':' (the key is up to the
+// first one, the balance after the last). Returns nullopt for an empty key or name or a balance that
+// is not a non-negative integer.
+std::optional<TenantConfig> parse_tenant_spec(std::string_view spec);
+
+// Empty when `config` is consistent; otherwise a one-line reason (a probability outside [0, 1],
+// min_job > max_job, no tenants, duplicate keys, cached_percent outside 0..100, ...).
+std::string validate_config(const SimConfig& config);
+
+}  // namespace sim

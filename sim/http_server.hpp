@@ -1,0 +1,46 @@
+#pragma once
+
+// The HTTP face of the simulator: cpp-httplib on 127.0.0.1, every request translated into a
+// SimRequest and answered by the model under one mutex, at API time = real time since start x the
+// time scale. It carries out what the model asks of the transport: a delayed answer (fault_slow) and
+// a connection cut after half the body (fault_drop).
+
+#include <memory>
+
+#include "sim/model.hpp"
+
+namespace sim {
+
+struct ServerOptions {
+  // API time runs this many times faster than real time (> 0).
+  double time_scale = 1.0;
+  // httplib refuses bodies above this with a bare 413; the model answers smaller oversized bodies
+  // with its own JSON 413 (SimConfig::max_body).
+  std::size_t max_body = 1024 * 1024;
+  // One line per request on stderr (method, target, status); never headers, so never the key.
+  bool verbose = false;
+};
+
+class HttpServer {
+ public:
+  // `model` must outlive the server.
+  HttpServer(Simulator& model, ServerOptions options);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds 127.0.0.1:`port`, or a free port when `port` is 0. Returns the port, or -1 on failure.
+  int bind(int port);
+
+  // Serves until stop(); returns false if serving could not start.
+  bool serve();
+
+  // Ends serve() from any thread.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace sim
