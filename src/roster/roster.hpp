@@ -4,12 +4,17 @@
 // roster"). A roster is read twice rather than held: once by index_roster() to find the unique
 // lookups, once more by the output writer to stream every row back with its results. Memory thus
 // grows with unique lookups, not with rows. Standard input is spooled to a temporary file first.
+//
+// Messages name the file as Options::display_name (or the path): "<name>:<line>: <what>", with
+// <line> the 1-based physical line (the header is line 1), or "<name>: <what>" for the whole file.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/exit_code.hpp"
@@ -22,36 +27,50 @@ enum class Layout { long_form, url, wide };
 
 std::string_view layout_name(Layout layout);  // "long", "url", "wide"
 
+// Limits past which a roster is refused as unusable (65) rather than read on.
+inline constexpr std::size_t k_max_field_bytes = 1024 * 1024;       // one cell
+inline constexpr std::size_t k_max_record_bytes = 8 * 1024 * 1024;  // one record, all cells
+inline constexpr std::size_t k_max_columns = 10000;
+inline constexpr std::size_t k_max_handle_chars = 100;  // longer handles are `invalid`
+
 // Explicit choices from the command line; empty/nullopt means "detect from the header".
 struct Options {
   std::optional<char> delimiter;
-  std::string platform_column;
+  std::string platform_column;  // column names compare like detected ones: case, ` `, `_`, `-` ignored
   std::string handle_column;
   std::string url_column;
   std::optional<core::Platform> platform;  // --platform: one platform for every row
+  // How error messages name the roster, e.g. "<stdin>" when `path` is a spool file; empty: the path.
+  std::string display_name;
 };
 
 // One lookup a row names: one for long and url rosters, one per non-empty platform cell for wide.
+// A handle cell may also hold a profile link (long and wide layouts); its platform must agree.
 struct CellLookup {
   std::string column;  // wide: the header of the platform column, else empty
-  std::optional<core::Platform> platform;
-  std::string handle;          // trimmed, leading `@` dropped, spelling kept
+  std::optional<core::Platform> platform;  // nullopt when the platform is empty or unknown
+  std::string handle;          // trimmed, leading `@` dropped, spelling kept (what was read, if invalid)
   std::string invalid_reason;  // non-empty: `invalid`, never sent, e.g. "handle contains a space"
 
   bool valid() const { return invalid_reason.empty(); }
-  // Identity for de-duplication: platform name and the lower-cased handle. Valid lookups only.
+  // Identity for de-duplication: "<platform name>\x1f<handle, ASCII lower-cased>", e.g.
+  // "x\x1fjohndoe" for both `twitter,JohnDoe` and `x,johndoe`. Empty for invalid lookups.
   std::string key() const;
 };
 
+// One data record. Records whose cells are all empty or blank (e.g. `,,,` from a spreadsheet) are
+// skipped by the reader and get no record number. `cells` may be shorter or longer than the header
+// (missing cells count as empty).
 struct Row {
   std::size_t record = 0;  // 1-based record number, header excluded (JSON `row`)
   std::size_t line = 0;    // 1-based physical line where the record starts (for messages)
-  std::vector<std::string> cells;  // unchanged, as read
+  std::vector<std::string> cells;  // unchanged, as read (no trimming, quotes removed per RFC 4180)
   std::vector<CellLookup> lookups;
 };
 
-// Why a roster cannot be used at all: exit 66 (cannot open) or 65 (unusable), with one line
-// naming the file, the line when there is one, and what is wrong.
+// Why a roster cannot be used at all: exit 66 (cannot open, a directory), 64 (a forced column the
+// header does not have) or 65 (unusable), with one line naming the file, the line when there is
+// one, and what is wrong.
 struct RosterError {
   core::ExitCode code = core::ExitCode::roster_unusable;
   std::string message;
@@ -62,7 +81,9 @@ class RosterReader {
  public:
   virtual ~RosterReader() = default;
 
-  // Opens `path` (a regular file; `-` must be spooled first, see spool_stdin) and reads the header.
+  // Opens `path` (a regular file; `-` must be spooled first, see SpooledInput) and reads the
+  // header. A UTF-8 BOM is skipped. Errors: cannot open or a directory (66); an empty file, UTF-16,
+  // a header that is data or has no usable column (65); a forced column that is missing (64).
   static util::Expected<std::unique_ptr<RosterReader>, RosterError> open(const std::string& path,
                                                                          const Options& options);
 
@@ -72,8 +93,9 @@ class RosterReader {
   // Wide layout: the headers of the platform columns, in header order; empty otherwise.
   virtual const std::vector<std::string>& wide_columns() const = 0;
 
-  // Reads the next row into `row`. Returns false at the end of the file, or an error for input
-  // that cannot be read on (an unterminated quote, invalid UTF-8, a field over 10 MB).
+  // Reads the next row into `row`, reusing its buffers. Returns false at the end of the file, or an
+  // error (65) for input that cannot be read on: an unterminated quote, a stray quote, invalid
+  // UTF-8, a NUL byte, a field over k_max_field_bytes. Calls after an error repeat it.
   virtual util::Expected<bool, RosterError> next(Row& row) = 0;
 };
 
@@ -86,33 +108,69 @@ struct UniqueLookup {
 
 struct InvalidRow {
   std::size_t line = 0;
-  std::string reason;
+  std::string reason;   // wide rosters: "<column>: <reason>" for the first invalid cell
+  std::size_t record = 0;
+};
+
+// The unique lookups by identity (platform, handle compared ASCII case-insensitively), as an
+// open-addressing table of 8-byte slots pointing into the lookups vector: no key is stored twice,
+// so a million unique creators cost ~16 MB here rather than ~100 MB in a map of key strings.
+class LookupTable {
+ public:
+  std::optional<std::size_t> find(const std::vector<UniqueLookup>& lookups, core::Platform platform,
+                                  std::string_view handle) const;
+  // The index of an equal lookup, or `lookups.size()` (now reserved for it: the caller appends it
+  // next) with `inserted` true.
+  std::pair<std::size_t, bool> insert(const std::vector<UniqueLookup>& lookups, core::Platform platform,
+                                      std::string_view handle);
+  std::size_t size() const { return m_size; }
+
+ private:
+  void grow();
+  std::vector<std::uint64_t> m_slots;  // 0: empty; else (hash high 32 bits << 32) | (index + 1)
+  std::size_t m_size = 0;
 };
 
 // What a first pass over the roster learns: the unique lookups and the counts quote reports.
+// A roster with no valid row still indexes successfully (so `quote` can list the reasons); callers
+// that must refuse it (exit 65) check `lookups.empty()`, or call unusable_error().
 struct RosterIndex {
-  std::string path;  // the file that was read (the spool file for stdin)
+  std::string path;          // the file that was read (the spool file for stdin)
+  std::string display_name;  // how messages name it (Options::display_name, else the path)
   std::vector<std::string> header;
   Layout layout = Layout::long_form;
   char delimiter = ',';
   std::vector<std::string> wide_columns;
 
-  std::vector<UniqueLookup> lookups;                     // in order of first appearance
-  std::unordered_map<std::string, std::size_t> by_key;  // CellLookup::key() -> index in lookups
+  std::vector<UniqueLookup> lookups;  // in order of first appearance
+  LookupTable table;                  // finds an index in `lookups`: use find() below
   std::size_t rows = 0;
   std::size_t invalid_rows = 0;  // rows with at least one invalid lookup (or none at all)
   std::size_t duplicate_lookups = 0;  // valid lookups that repeated an earlier one
   std::vector<InvalidRow> first_invalid;  // the first 20
+
+  // The index in `lookups` of a valid cell, or nullopt (invalid, or not from this roster).
+  std::optional<std::size_t> find(const CellLookup& lookup) const;
+  // The same by platform and handle (`@`-less, compared ASCII case-insensitively).
+  std::optional<std::size_t> find(core::Platform platform, std::string_view handle) const;
 };
 
 util::Expected<RosterIndex, RosterError> index_roster(const std::string& path, const Options& options);
 
-// Copies standard input to a private temporary file and returns its path; the file is removed
-// when the returned holder is destroyed.
+// For commands that need at least one lookup (run): a 65 error when the roster has no data row
+// ("roster.csv: no data rows after the header") or no valid one ("roster.csv: no row can be looked
+// up (12 rows, all invalid); see `roster-enrich quote` for the reasons"); nullopt otherwise.
+std::optional<RosterError> unusable_error(const RosterIndex& index);
+
+// Copies standard input to a private temporary file (mode 0600, under $TMPDIR or /tmp) and returns
+// its path; the file is removed when the returned holder is destroyed. Errors: standard input
+// cannot be read (66), the spool file cannot be written (73).
 class SpooledInput {
  public:
   static util::Expected<std::unique_ptr<SpooledInput>, RosterError> from_stdin();
   ~SpooledInput();
+  SpooledInput(const SpooledInput&) = delete;
+  SpooledInput& operator=(const SpooledInput&) = delete;
   const std::string& path() const { return m_path; }
 
  private:

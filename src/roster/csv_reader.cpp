@@ -1,0 +1,254 @@
+#include "roster/csv_reader.hpp"
+
+#include <csv.h>
+
+#include <cerrno>
+#include <cstring>
+#include <optional>
+
+#include "util/text.hpp"
+
+namespace roster {
+
+namespace {
+
+constexpr std::size_t k_chunk_bytes = 64 * 1024;
+constexpr std::size_t k_unknown = static_cast<std::size_t>(-1);
+
+int never_space(unsigned char) { return 0; }
+
+std::string megabytes(std::size_t bytes) {
+  if (bytes % (1024 * 1024) == 0) {
+    return std::to_string(bytes / (1024 * 1024)) + " MB";
+  }
+  return std::to_string(bytes) + " bytes";
+}
+
+}  // namespace
+
+// How the line numbers work: the chunk is fed to libcsv one segment at a time, a segment ending at
+// the first CR or LF (or at the end of the chunk). A record therefore ends, if at all, on the last
+// byte of a segment, and the line counter is exact for every callback: a record starts on the line
+// of the first segment that is not a bare line end while no record is open.
+struct CsvReader::Impl {
+  csv_parser parser{};
+  std::FILE* file = nullptr;
+  char delimiter = ',';
+  CsvLimits limits;
+
+  std::unique_ptr<char[]> buffer = std::make_unique<char[]>(k_chunk_bytes);
+  std::size_t size = 0;
+  std::size_t pos = 0;
+  std::size_t next_lf = k_unknown;
+  std::size_t next_cr = k_unknown;
+  bool at_eof = false;
+  bool finished = false;
+
+  std::size_t line = 1;  // line of the byte at `pos`
+  bool previous_was_cr = false;
+  bool in_record = false;
+  std::size_t record_line = 0;
+  std::size_t field_line = 0;
+
+  std::vector<std::string>* out = nullptr;
+  std::size_t field_count = 0;
+  std::size_t record_bytes = 0;
+  bool record_done = false;
+  std::optional<CsvError> error;
+
+  void fail(std::size_t at_line, std::string message) {
+    if (!error) {
+      error = CsvError{at_line, std::move(message)};
+    }
+  }
+
+  static void on_field(void* data, std::size_t length, void* self) {
+    static_cast<Impl*>(self)->field(static_cast<const char*>(data), length);
+  }
+  static void on_record(int, void* self) { static_cast<Impl*>(self)->end_record(); }
+
+  void field(const char* data, std::size_t length) {
+    if (error) {
+      return;
+    }
+    if (length > limits.max_field_bytes) {
+      fail(field_line, "field longer than " + megabytes(limits.max_field_bytes) + " (is this a roster?)");
+      return;
+    }
+    if (field_count >= limits.max_fields) {
+      fail(record_line, "more than " + std::to_string(limits.max_fields) + " fields in one record");
+      return;
+    }
+    record_bytes += length;
+    if (record_bytes > limits.max_record_bytes) {
+      fail(record_line, "record longer than " + megabytes(limits.max_record_bytes));
+      return;
+    }
+    const std::string_view text(length > 0 ? data : "", length);
+    bool ascii = true;
+    for (const char c : text) {  // one pass for the common case: ASCII without NUL
+      if (c == '\0') {
+        fail(field_line, "binary data (a NUL byte); a roster must be CSV text in UTF-8");
+        return;
+      }
+      ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+    }
+    if (!ascii && !util::is_valid_utf8(text)) {
+      fail(field_line, "invalid UTF-8 (save the roster as UTF-8, e.g. \"CSV UTF-8\" in Excel)");
+      return;
+    }
+    std::vector<std::string>& fields = *out;
+    if (field_count < fields.size()) {
+      fields[field_count].assign(text);
+    } else {
+      fields.emplace_back(text);
+    }
+    ++field_count;
+    field_line = line;  // the next field starts right after this one's delimiter, on this line
+  }
+
+  void end_record() {
+    if (error) {
+      return;
+    }
+    out->resize(field_count);
+    record_done = true;
+    in_record = false;
+  }
+
+  bool refill() {
+    size = std::fread(buffer.get(), 1, k_chunk_bytes, file);
+    pos = 0;
+    next_lf = k_unknown;
+    next_cr = k_unknown;
+    if (size == 0) {
+      if (std::ferror(file)) {
+        fail(line, std::string("read error: ") + std::strerror(errno));
+        return false;
+      }
+      at_eof = true;
+    }
+    return true;
+  }
+
+  std::size_t find_from(char c, std::size_t& cache) {
+    if (cache == k_unknown || cache < pos) {
+      const void* found = std::memchr(buffer.get() + pos, c, size - pos);
+      cache = found ? static_cast<std::size_t>(static_cast<const char*>(found) - buffer.get()) : size;
+    }
+    return cache;
+  }
+
+  // Feeds the next segment; returns false once an error is set.
+  bool feed_segment() {
+    const std::size_t lf = find_from('\n', next_lf);
+    const std::size_t cr = find_from('\r', next_cr);
+    std::size_t end = lf < cr ? lf : cr;
+    end = end < size ? end + 1 : size;
+    const char* start = buffer.get() + pos;
+    const std::size_t length = end - pos;
+
+    const bool bare_line_end = *start == '\n' || *start == '\r';
+    if (!in_record && !bare_line_end) {
+      in_record = true;
+      record_line = line;
+      field_line = line;
+    }
+    const std::size_t parsed = csv_parse(&parser, start, length, on_field, on_record, this);
+    if (error) {
+      return false;
+    }
+    if (parsed != length) {
+      if (csv_error(&parser) == CSV_EPARSE) {
+        fail(line, parser.quoted ? "text after a closing quote (inside a quoted field, write \" as \"\")"
+                                 : "a \" inside an unquoted field (quote the whole field and write \" as \"\")");
+      } else {
+        fail(line, std::string("cannot parse: ") + csv_strerror(csv_error(&parser)));
+      }
+      return false;
+    }
+    if (parser.entry_pos > limits.max_field_bytes) {
+      fail(field_line, "field longer than " + megabytes(limits.max_field_bytes) + " (is this a roster?)");
+      return false;
+    }
+
+    const char last = start[length - 1];
+    if (last == '\r') {
+      ++line;
+      previous_was_cr = true;
+    } else if (last == '\n') {
+      if (!(previous_was_cr && length == 1)) {
+        ++line;
+      }
+      previous_was_cr = false;
+    } else {
+      previous_was_cr = false;
+    }
+    pos = end;
+    return true;
+  }
+
+  void finish() {
+    finished = true;
+    if (csv_fini(&parser, on_field, on_record, this) != 0) {
+      fail(field_line, "unterminated quoted field (a \" opened here is never closed)");
+    }
+  }
+};
+
+CsvReader::CsvReader(std::FILE* file, char delimiter, CsvLimits limits, std::size_t first_line)
+    : m_impl(std::make_unique<Impl>()) {
+  m_impl->file = file;
+  m_impl->delimiter = delimiter;
+  m_impl->limits = limits;
+  m_impl->line = first_line;
+  csv_init(&m_impl->parser, CSV_STRICT | CSV_STRICT_FINI);
+  csv_set_delim(&m_impl->parser, static_cast<unsigned char>(delimiter));
+  csv_set_space_func(&m_impl->parser, never_space);
+}
+
+CsvReader::~CsvReader() {
+  csv_free(&m_impl->parser);
+  if (m_impl->file) {
+    std::fclose(m_impl->file);
+  }
+}
+
+std::size_t CsvReader::record_line() const { return m_impl->record_line; }
+
+util::Expected<bool, CsvError> CsvReader::next(std::vector<std::string>& fields) {
+  Impl& s = *m_impl;
+  if (s.error) {
+    return util::unexpected(*s.error);
+  }
+  if (s.finished) {
+    return false;
+  }
+  s.out = &fields;
+  s.field_count = 0;
+  s.record_bytes = 0;
+  s.record_done = false;
+  for (;;) {
+    if (s.pos == s.size) {
+      if (!s.at_eof && !s.refill()) {
+        return util::unexpected(*s.error);
+      }
+      if (s.at_eof) {
+        s.finish();
+        if (s.error) {
+          return util::unexpected(*s.error);
+        }
+        return s.record_done;
+      }
+      continue;
+    }
+    if (!s.feed_segment()) {
+      return util::unexpected(*s.error);
+    }
+    if (s.record_done) {
+      return true;
+    }
+  }
+}
+
+}  // namespace roster

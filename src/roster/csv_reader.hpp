@@ -1,0 +1,51 @@
+#pragma once
+
+// RFC 4180 records from a file, tokenised by libcsv in 64 KiB chunks: quoted fields with
+// delimiters, doubled quotes and line breaks; LF, CRLF or CR line ends. Fields come back unchanged
+// (no trimming). Each record knows the physical line it starts on, counting the line breaks inside
+// quoted fields. Internal to roster/.
+
+#include <cstddef>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "util/expected.hpp"
+
+namespace roster {
+
+struct CsvError {
+  std::size_t line = 0;  // 1-based; 0 when the error concerns the whole file
+  std::string message;   // e.g. "unterminated quoted field (a \" opened here is never closed)"
+};
+
+struct CsvLimits {
+  std::size_t max_field_bytes = 1024 * 1024;
+  std::size_t max_record_bytes = 8 * 1024 * 1024;
+  std::size_t max_fields = 10000;
+};
+
+class CsvReader {
+ public:
+  // Takes ownership of `file`, positioned where the first record starts (after any BOM);
+  // `first_line` is the line number of that position.
+  CsvReader(std::FILE* file, char delimiter, CsvLimits limits = {}, std::size_t first_line = 1);
+  ~CsvReader();
+  CsvReader(const CsvReader&) = delete;
+  CsvReader& operator=(const CsvReader&) = delete;
+
+  // Reads the next record into `fields`, reusing the strings already there. Returns false at the
+  // end of the file. Blank lines between records are skipped. Errors are sticky: every later call
+  // returns the same one. Checked per field: size, NUL bytes, UTF-8.
+  util::Expected<bool, CsvError> next(std::vector<std::string>& fields);
+
+  // The line on which the record last returned by next() starts.
+  std::size_t record_line() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace roster

@@ -1,0 +1,24 @@
+#pragma once
+
+// Normalising and checking what a cell names (PRODUCT.md, "Reading the roster"): trimmed, a
+// leading `@` dropped, platforms case-insensitive with `twitter` meaning `x`. Internal to roster/.
+
+#include <optional>
+#include <string_view>
+
+#include "core/platform.hpp"
+
+namespace roster {
+
+// The cell trimmed of ASCII white space, then without one leading `@` (and white space after it).
+std::string_view strip_handle(std::string_view cell);
+
+// Why `handle` (already stripped) cannot be looked up, or empty when it can. The texts are the
+// product's reasons: "handle is empty", "handle contains a space", "handle contains a slash",
+// "handle contains a control character", "handle is longer than 100 characters".
+std::string_view handle_problem(std::string_view handle);
+
+// The platform a cell names, trimmed and compared case-insensitively; `twitter` is x. No allocation.
+std::optional<core::Platform> platform_from_cell(std::string_view cell);
+
+}  // namespace roster

@@ -1,0 +1,172 @@
+// RosterReader over a file: BOM and delimiter, then the header and its layout, then rows.
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+#include "roster/csv_reader.hpp"
+#include "roster/delimiter.hpp"
+#include "roster/layout.hpp"
+#include "roster/roster.hpp"
+#include "roster/row_lookups.hpp"
+
+namespace roster {
+
+namespace {
+
+constexpr std::size_t k_detect_bytes = 1024 * 1024;  // how far to look for the end of the header line
+
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
+
+RosterError unusable(std::string message) {
+  return RosterError{core::ExitCode::roster_unusable, std::move(message)};
+}
+
+std::string located(const std::string& name, std::size_t line, const std::string& what) {
+  return line == 0 ? name + ": " + what : name + ":" + std::to_string(line) + ": " + what;
+}
+
+class FileRosterReader final : public RosterReader {
+ public:
+  FileRosterReader(std::string name, char delimiter, std::unique_ptr<CsvReader> csv)
+      : m_name(std::move(name)), m_delimiter(delimiter), m_csv(std::move(csv)) {}
+
+  // Reads the header and maps its columns.
+  util::Expected<util::Ok, RosterError> start(const Options& options) {
+    for (;;) {
+      auto read = m_csv->next(m_header);
+      if (!read) {
+        return util::unexpected(unusable(located(m_name, read.error().line, read.error().message)));
+      }
+      if (!*read) {
+        return util::unexpected(
+            unusable(located(m_name, 0, "empty file (a roster needs a header row, e.g. `platform,handle`)")));
+      }
+      if (!is_blank(m_header)) {
+        break;
+      }
+    }
+    auto columns = map_columns(m_header, options);
+    if (!columns) {
+      return util::unexpected(
+          RosterError{columns.error().code, located(m_name, m_csv->record_line(), columns.error().message)});
+    }
+    m_columns = std::move(*columns);
+    for (const auto& [index, platform] : m_columns.wide) {
+      m_wide_columns.push_back(m_header[index]);
+    }
+    return util::Ok{};
+  }
+
+  const std::vector<std::string>& header() const override { return m_header; }
+  Layout layout() const override { return m_columns.layout; }
+  char delimiter() const override { return m_delimiter; }
+  const std::vector<std::string>& wide_columns() const override { return m_wide_columns; }
+
+  util::Expected<bool, RosterError> next(Row& row) override {
+    for (;;) {
+      auto read = m_csv->next(row.cells);
+      if (!read) {
+        return util::unexpected(unusable(located(m_name, read.error().line, read.error().message)));
+      }
+      if (!*read) {
+        return false;
+      }
+      if (is_blank(row.cells)) {
+        continue;
+      }
+      row.record = ++m_records;
+      row.line = m_csv->record_line();
+      read_lookups(m_columns, m_header, row.cells, row.lookups);
+      return true;
+    }
+  }
+
+ private:
+  std::string m_name;
+  char m_delimiter;
+  std::unique_ptr<CsvReader> m_csv;
+  std::vector<std::string> m_header;
+  ColumnMap m_columns;
+  std::vector<std::string> m_wide_columns;
+  std::size_t m_records = 0;
+};
+
+}  // namespace
+
+std::string_view layout_name(Layout layout) {
+  switch (layout) {
+    case Layout::long_form: return "long";
+    case Layout::url: return "url";
+    case Layout::wide: return "wide";
+  }
+  return "long";
+}
+
+util::Expected<std::unique_ptr<RosterReader>, RosterError> RosterReader::open(const std::string& path,
+                                                                              const Options& options) {
+  const std::string name = options.display_name.empty() ? path : options.display_name;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return util::unexpected(
+        RosterError{core::ExitCode::roster_unreadable, name + ": is a directory, not a roster file"});
+  }
+  FilePtr file(std::fopen(path.c_str(), "rb"));
+  if (!file) {
+    return util::unexpected(
+        RosterError{core::ExitCode::roster_unreadable, name + ": cannot open: " + std::strerror(errno)});
+  }
+
+  // Byte-order mark: UTF-8 is skipped, UTF-16 refused (it would read as NUL-riddled garbage).
+  unsigned char bom[3] = {0, 0, 0};
+  const std::size_t got = std::fread(bom, 1, sizeof bom, file.get());
+  if (std::ferror(file.get())) {
+    return util::unexpected(
+        RosterError{core::ExitCode::roster_unreadable, name + ": cannot read: " + std::strerror(errno)});
+  }
+  if (got >= 2 && ((bom[0] == 0xFF && bom[1] == 0xFE) || (bom[0] == 0xFE && bom[1] == 0xFF))) {
+    return util::unexpected(
+        unusable(name + ": the file is UTF-16; save it as UTF-8 (e.g. \"CSV UTF-8\" in Excel)"));
+  }
+  const long start = (got == 3 && bom[0] == 0xEF && bom[1] == 0xBB && bom[2] == 0xBF) ? 3 : 0;
+
+  char delimiter = ',';
+  if (options.delimiter) {
+    delimiter = *options.delimiter;
+  } else {
+    std::fseek(file.get(), start, SEEK_SET);
+    DelimiterDetector detector;
+    std::vector<char> chunk(64 * 1024);
+    for (std::size_t seen = 0; seen < k_detect_bytes;) {
+      const std::size_t n = std::fread(chunk.data(), 1, chunk.size(), file.get());
+      if (n == 0 || detector.feed(std::string_view(chunk.data(), n))) {
+        break;
+      }
+      seen += n;
+    }
+    delimiter = detector.delimiter();
+  }
+  if (std::fseek(file.get(), start, SEEK_SET) != 0) {
+    return util::unexpected(
+        RosterError{core::ExitCode::roster_unreadable, name + ": cannot read: " + std::strerror(errno)});
+  }
+
+  CsvLimits limits;
+  limits.max_field_bytes = k_max_field_bytes;
+  limits.max_record_bytes = k_max_record_bytes;
+  limits.max_fields = k_max_columns;
+  auto reader = std::make_unique<FileRosterReader>(
+      name, delimiter, std::make_unique<CsvReader>(file.release(), delimiter, limits));
+  auto started = reader->start(options);
+  if (!started) {
+    return util::unexpected(started.error());
+  }
+  return std::unique_ptr<RosterReader>(std::move(reader));
+}
+
+}  // namespace roster
