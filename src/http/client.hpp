@@ -37,6 +37,7 @@ struct Failure {
   FailureKind kind = FailureKind::gave_up;
   int last_status = 0;     // the last HTTP status received, 0 if none
   std::string last_error;  // the last transport error or a description of the bad body
+  std::string last_body;   // the last response's body, at most 4 KiB (to name the API's error code)
   int attempts = 0;
 };
 

@@ -1,0 +1,150 @@
+#include "http/curl_transport.hpp"
+
+#include <curl/curl.h>
+
+#include "http/url_policy.hpp"
+#include "util/text.hpp"
+
+namespace http {
+
+namespace {
+
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
+
+struct Sink {
+  Response* response = nullptr;
+  std::size_t cap = 0;
+  bool over_cap = false;
+};
+
+extern "C" std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* sink = static_cast<Sink*>(user);
+  const std::size_t bytes = size * count;
+  if (sink->response->body.size() + bytes > sink->cap) {
+    sink->over_cap = true;
+    return 0;  // makes curl stop with CURLE_WRITE_ERROR
+  }
+  sink->response->body.append(data, bytes);
+  return bytes;
+}
+
+extern "C" std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* sink = static_cast<Sink*>(user);
+  const std::size_t bytes = size * count;
+  const std::string_view line(data, bytes);
+  if (util::starts_with_ignoring_case(line, "HTTP/")) {
+    sink->response->headers.clear();  // a new response (after a 100 Continue or a redirect)
+  } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
+    sink->response->headers.emplace_back(std::string(util::trim(line.substr(0, colon))),
+                                         std::string(util::trim(line.substr(colon + 1))));
+  }
+  return bytes;
+}
+
+ErrorKind kind_of(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY: return ErrorKind::connect;
+    case CURLE_OPERATION_TIMEDOUT: return ErrorKind::timeout;
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE: return ErrorKind::dropped;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE: return ErrorKind::tls;
+    default: return ErrorKind::other;
+  }
+}
+
+}  // namespace
+
+struct CurlTransport::Handle {
+  CURL* easy = nullptr;
+  ~Handle() {
+    if (easy != nullptr) {
+      curl_easy_cleanup(easy);
+    }
+  }
+};
+
+CurlTransport::CurlTransport(CurlOptions options) : m_options(options), m_handle(std::make_unique<Handle>()) {
+  m_handle->easy = curl_easy_init();
+}
+
+CurlTransport::~CurlTransport() = default;
+
+util::Expected<Response, Error> CurlTransport::send(const Request& request) {
+  if (!m_options.allow_insecure_http) {
+    if (const auto problem = insecure_url_problem(request.url)) {
+      return util::unexpected(Error{ErrorKind::refused, *problem});
+    }
+  }
+  CURL* easy = m_handle->easy;
+  if (easy == nullptr) {
+    return util::unexpected(Error{ErrorKind::other, "libcurl could not be initialised"});
+  }
+  // Reset per request but keep the handle: its connection cache gives keep-alive to the API.
+  curl_easy_reset(easy);
+  Response response;
+  Sink sink{&response, m_options.max_response_bytes, false};
+  Slist headers;
+  for (const auto& [name, value] : request.headers) {
+    const std::string line = name + ": " + value;
+    curl_slist* appended = curl_slist_append(headers.get(), line.c_str());
+    if (appended == nullptr) {
+      return util::unexpected(Error{ErrorKind::other, "out of memory building request headers"});
+    }
+    (void)headers.release();
+    headers.reset(appended);
+  }
+  const std::string user_agent = std::string("roster-enrich/") + ROSTER_ENRICH_VERSION;
+  curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(easy, CURLOPT_USERAGENT, user_agent.c_str());
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connect_timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.total_timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &sink);
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect would carry the key elsewhere
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);   // never switched off
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+  if (m_options.max_response_bytes > 0) {
+    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(m_options.max_response_bytes));
+  }
+  if (request.method == Method::post) {
+    curl_easy_setopt(easy, CURLOPT_POST, 1L);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  } else {
+    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+  }
+
+  const CURLcode code = curl_easy_perform(easy);
+  if (sink.over_cap || code == CURLE_FILESIZE_EXCEEDED) {
+    return util::unexpected(Error{ErrorKind::too_large, "the response from " + url_host(request.url) +
+                                                            " is larger than " +
+                                                            std::to_string(m_options.max_response_bytes) + " bytes"});
+  }
+  if (code != CURLE_OK) {
+    return util::unexpected(Error{kind_of(code), std::string(curl_easy_strerror(code)) + " (" +
+                                                     url_host(request.url) + ")"});
+  }
+  long status = 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+  response.status = static_cast<int>(status);
+  return response;
+}
+
+}  // namespace http
