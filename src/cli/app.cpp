@@ -1,9 +1,125 @@
 #include "cli/app.hpp"
 
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <curl/curl.h>
+#include <exception>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "cli/commands.hpp"
+#include "cli/global_options.hpp"
+#include "core/exit_code.hpp"
+
 namespace cli {
 
-int run(int, char**) {
-  return 0;
+namespace {
+
+// EX_SOFTWARE from sysexits.h: not in the product's table because it is never meant to happen.
+constexpr int k_internal_error = 70;
+
+constexpr const char* k_description = R"(Score every creator of a roster through the CreatorScore API and write the roster back enriched.
+
+Examples:
+  roster-enrich quote roster.csv                 what it will cost, spending nothing
+  roster-enrich run roster.csv -o enriched.csv   score it (resumable: run it again after a stop)
+  roster-enrich account                          check the key, balance and prices
+  roster-enrich status roster.csv                a run's progress, offline
+  roster-enrich lookup tiktok alixearle --wait   one creator
+
+The key comes from CREATORSCORE_API_KEY or --api-key-file, never from a flag.
+See `man roster-enrich` for every option, the exit codes and recipes for cron and CI.)";
+
+// Lists each command by the first line of its description: the rest (examples) is for its own
+// --help, which leads with them.
+class CommandListFormatter : public CLI::Formatter {
+ public:
+  std::string make_subcommand(const CLI::App* command) const override {
+    std::stringstream out;
+    const std::string description = command->get_description();
+    CLI::detail::format_help(out, command->get_display_name(true), description.substr(0, description.find('\n')),
+                             column_width_);
+    return out.str();
+  }
+};
+
+void add_global_options(CLI::App& app, GlobalOptions& options) {
+  app.add_option("--base-url", options.base_url,
+                 "API base URL (default: $CREATORSCORE_BASE_URL, else https://creatorscore.io)");
+  app.add_option("--api-key-file", options.api_key_file,
+                 "read the API key from FILE (`-` = stdin) instead of $CREATORSCORE_API_KEY");
+  app.add_flag("--allow-insecure-http", options.allow_insecure_http,
+               "allow plain http:// to a non-loopback host (the key travels in clear)");
+  app.add_flag("-v,--verbose", options.verbosity, "log every request (the key shows as ***)");
+  app.add_flag("-q,--quiet", options.quiet, "print nothing on stderr but errors");
+  app.add_option("--progress", options.progress, "auto: a live line on a terminal, log lines otherwise")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, ProgressMode>{{"auto", ProgressMode::automatic},
+                                                                              {"always", ProgressMode::always},
+                                                                              {"never", ProgressMode::never}}))
+      ->option_text("auto|always|never");
+  app.add_option("--log-format", options.log_format, "text lines, or JSON events one per line")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, LogFormat>{{"text", LogFormat::text}, {"json", LogFormat::json}}))
+      ->option_text("text|json");
+  app.add_option("--rate-limit", options.rate_limit, "requests per rolling minute, retries included (default 120)")
+      ->check(CLI::Range(1, 100000));
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+
+  CLI::App app{k_description, "roster-enrich"};
+  app.set_version_flag("--version", std::string("roster-enrich ") + ROSTER_ENRICH_VERSION);
+  app.formatter(std::make_shared<CommandListFormatter>());
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.footer("Exit codes: 0 all scored, 1 some rows unscored, 3 out of credits, 64 usage, 65 bad roster,\n"
+             "66 cannot open roster, 69 API unavailable, 73 cannot write, 75 incomplete (run again), 77 bad key.");
+
+  GlobalOptions global;
+  add_global_options(app, global);
+
+  AccountOptions account;
+  QuoteOptions quote;
+  RunOptions run_options;
+  LookupOptions lookup;
+  CLI::App* account_command = add_account_command(app, account);
+  CLI::App* quote_command = add_quote_command(app, quote);
+  CLI::App* lookup_command = add_lookup_command(app, lookup);
+  for (int i = 0; i < argc; ++i) {
+    run_options.argv.emplace_back(argv[i]);
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : static_cast<int>(core::ExitCode::usage);
+  }
+
+  core::ExitCode code = core::ExitCode::ok;
+  try {
+    if (account_command->parsed()) {
+      code = run_account(account, global);
+    } else if (quote_command->parsed()) {
+      code = run_quote(quote, global);
+    } else if (lookup_command->parsed()) {
+      code = run_lookup(lookup, global);
+    }
+  } catch (const core::Fatal& fatal) {
+    std::fprintf(stderr, "roster-enrich: error: %s\n", fatal.what());
+    code = fatal.code();
+  } catch (const std::exception& bug) {
+    // Every expected failure is a value or a core::Fatal; reaching here is a bug in roster-enrich.
+    std::fprintf(stderr, "roster-enrich: internal error: %s; please report it\n", bug.what());
+    curl_global_cleanup();
+    return k_internal_error;
+  }
+  curl_global_cleanup();
+  return static_cast<int>(code);
 }
 
 }  // namespace cli

@@ -1,0 +1,125 @@
+#include "cli/api_session.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "creatorscore/client.hpp"
+#include "http/client.hpp"
+#include "http/curl_transport.hpp"
+#include "http/rate_limiter.hpp"
+#include "http/retry_policy.hpp"
+#include "http/url_policy.hpp"
+#include "util/clock.hpp"
+#include "util/duration.hpp"
+#include "util/text.hpp"
+
+namespace cli {
+
+using core::ExitCode;
+using core::Fatal;
+
+std::string resolve_base_url(const GlobalOptions& options) {
+  std::string url = options.base_url;
+  if (url.empty()) {
+    const char* from_env = std::getenv("CREATORSCORE_BASE_URL");
+    url = (from_env != nullptr && *from_env != '\0') ? from_env : k_default_base_url;
+  }
+  while (!url.empty() && url.back() == '/') {
+    url.pop_back();
+  }
+  if (const auto problem = http::insecure_url_problem(url)) {
+    const bool only_insecure = util::starts_with_ignoring_case(url, "http://");
+    if (!(only_insecure && options.allow_insecure_http)) {
+      throw Fatal(ExitCode::usage, *problem);
+    }
+  }
+  return url;
+}
+
+std::string read_api_key(const GlobalOptions& options) {
+  if (options.api_key_file.empty()) {
+    const char* from_env = std::getenv("CREATORSCORE_API_KEY");
+    return from_env != nullptr ? std::string(util::trim(from_env)) : std::string();
+  }
+  std::string line;
+  if (options.api_key_file == "-") {
+    std::getline(std::cin, line);
+  } else {
+    std::ifstream file(options.api_key_file);
+    if (!file) {
+      throw Fatal(ExitCode::key_rejected,
+                  "cannot read the API key file " + options.api_key_file + ": check the path and its permissions");
+    }
+    std::getline(file, line);
+  }
+  const std::string key(util::trim(line));
+  if (key.empty()) {
+    const std::string where = options.api_key_file == "-" ? "standard input" : options.api_key_file;
+    throw Fatal(ExitCode::key_rejected, "no API key in " + where + ": its first line must hold the key");
+  }
+  return key;
+}
+
+double resolve_time_scale() {
+  const double scale = util::time_scale_from_environment();
+  if (scale <= 0) {
+    throw Fatal(ExitCode::usage, "ROSTER_ENRICH_TIME_SCALE must be a positive number (it is for tests only)");
+  }
+  return scale;
+}
+
+ApiSession::ApiSession(const GlobalOptions& options, std::string base_url, std::string api_key,
+                       const std::atomic<bool>* stop_flag)
+    : m_base_url(std::move(base_url)) {
+  if (api_key.empty()) {
+    throw Fatal(ExitCode::key_rejected,
+                "no API key: set CREATORSCORE_API_KEY or pass --api-key-file FILE (create keys at "
+                "https://creatorscore.io/account/api)");
+  }
+  m_clock = std::make_unique<util::RealClock>(resolve_time_scale(), stop_flag);
+  http::CurlOptions curl_options;
+  curl_options.allow_insecure_http = options.allow_insecure_http;
+  m_transport = std::make_unique<http::CurlTransport>(curl_options);
+  m_limiter = std::make_unique<http::RateLimiter>(*m_clock, static_cast<std::size_t>(options.rate_limit));
+  m_http = std::make_unique<http::Client>(*m_transport, *m_clock, *m_limiter, http::RetryPolicy{});
+  if (options.verbosity > 0 && !options.quiet) {
+    m_http->set_observer([](const http::ExchangeEvent& event) {
+      const char* method = event.request->method == http::Method::get ? "GET" : "POST";
+      if (event.response != nullptr) {
+        std::fprintf(stderr, "roster-enrich: %s %s -> HTTP %d (%s, attempt %d)\n", method, event.request->url.c_str(),
+                     event.response->status, util::format_duration(event.elapsed).c_str(), event.attempt);
+      } else if (event.error != nullptr) {
+        std::fprintf(stderr, "roster-enrich: %s %s -> %s (attempt %d)\n", method, event.request->url.c_str(),
+                     event.error->message.c_str(), event.attempt);
+      }
+      if (event.attempt == 1) {
+        // Redacted again here, whatever the client passed on: the key must never reach a log.
+        for (const auto& [name, value] : http::redacted_headers(event.request->headers)) {
+          std::fprintf(stderr, "roster-enrich:   %s: %s\n", name.c_str(), value.c_str());
+        }
+      }
+    });
+  }
+  m_api = std::make_unique<creatorscore::Client>(*m_http, m_base_url, std::move(api_key));
+}
+
+ApiSession::~ApiSession() = default;
+
+core::Fatal fatal_from(const creatorscore::ApiError& error) {
+  using creatorscore::ApiErrorKind;
+  switch (error.kind) {
+    case ApiErrorKind::key_rejected: return Fatal(ExitCode::key_rejected, error.message);
+    case ApiErrorKind::insufficient_credits: return Fatal(ExitCode::out_of_credits, error.message);
+    case ApiErrorKind::interrupted: return Fatal(ExitCode::incomplete, "interrupted");
+    case ApiErrorKind::refused:
+    case ApiErrorKind::bad_request:
+    case ApiErrorKind::unavailable:
+    case ApiErrorKind::bad_response: return Fatal(ExitCode::api_unavailable, error.message);
+  }
+  return Fatal(ExitCode::api_unavailable, error.message);
+}
+
+}  // namespace cli

@@ -1,0 +1,68 @@
+#pragma once
+
+// Everything a command needs to talk to the API, built from the global options: the key, the
+// base URL (checked before any request), the time-scaled clock, one transport, one rate limiter
+// and one retry policy shared by every request, and the CreatorScore client on top.
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "cli/global_options.hpp"
+#include "core/exit_code.hpp"
+#include "creatorscore/types.hpp"
+
+namespace util {
+class RealClock;
+}
+namespace http {
+class Client;
+class RateLimiter;
+class Transport;
+}  // namespace http
+namespace creatorscore {
+class Client;
+}  // namespace creatorscore
+
+namespace cli {
+
+// The base URL from --base-url, CREATORSCORE_BASE_URL or the default, without a trailing slash.
+// Throws core::Fatal(usage) for a URL that is not http(s) or is plain http to a non-loopback host
+// without --allow-insecure-http: the key would travel in clear.
+std::string resolve_base_url(const GlobalOptions& options);
+
+// The key from --api-key-file (`-` = stdin, first line, surrounding white space dropped) or
+// CREATORSCORE_API_KEY. Returns an empty string when neither is set; throws core::Fatal
+// (key_rejected) when the file cannot be read or is empty.
+std::string read_api_key(const GlobalOptions& options);
+
+// The time scale from ROSTER_ENRICH_TIME_SCALE; throws core::Fatal(usage) when it is not a
+// positive number.
+double resolve_time_scale();
+
+class ApiSession {
+ public:
+  // Throws core::Fatal(key_rejected) when `api_key` is empty: every request needs it.
+  ApiSession(const GlobalOptions& options, std::string base_url, std::string api_key,
+             const std::atomic<bool>* stop_flag);
+  ~ApiSession();
+
+  util::RealClock& clock() { return *m_clock; }
+  http::Client& http() { return *m_http; }
+  creatorscore::Client& api() { return *m_api; }
+  const std::string& base_url() const { return m_base_url; }
+
+ private:
+  std::string m_base_url;
+  std::unique_ptr<util::RealClock> m_clock;
+  std::unique_ptr<http::Transport> m_transport;
+  std::unique_ptr<http::RateLimiter> m_limiter;
+  std::unique_ptr<http::Client> m_http;
+  std::unique_ptr<creatorscore::Client> m_api;
+};
+
+// The exit code and one-line message for an API error that ends a command: 77 for a rejected
+// key, 3 for no credits, 75 for a stop, 69 for everything the API or network kept failing at.
+core::Fatal fatal_from(const creatorscore::ApiError& error);
+
+}  // namespace cli

@@ -1,0 +1,76 @@
+#pragma once
+
+// One pair of functions per command: `add_*` declares its flags on the CLI11 app and fills a
+// plain options struct; `run_*` wires reader, client, store and printer and returns the exit code.
+// CLI11 types stay inside cli/.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/global_options.hpp"
+#include "core/exit_code.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace cli {
+
+// Options that read a roster (`run`, `quote`).
+struct RosterOptions {
+  std::string roster;  // path or `-`
+  std::string delimiter;
+  std::string platform_column;
+  std::string handle_column;
+  std::string url_column;
+  std::string platform;
+};
+
+struct AccountOptions {
+  bool json = false;
+};
+CLI::App* add_account_command(CLI::App& app, AccountOptions& options);
+core::ExitCode run_account(const AccountOptions& options, const GlobalOptions& global);
+
+struct QuoteOptions {
+  RosterOptions roster;
+  bool json = false;
+};
+CLI::App* add_quote_command(CLI::App& app, QuoteOptions& options);
+core::ExitCode run_quote(const QuoteOptions& options, const GlobalOptions& global);
+
+struct RunOptions {
+  RosterOptions roster;
+  std::string output = "-";
+  std::string format;
+  std::string state;
+  bool restart = false;
+  int batch_size = 100;
+  std::string poll_interval = "60s";
+  std::string slow_poll_interval = "5m";
+  std::string slow_after = "30m";
+  std::optional<long long> max_credits;
+  std::string deadline;
+  std::vector<std::string> include;
+  bool no_formula_guard = false;
+  std::vector<std::string> argv;  // the command line, to print the resume command
+};
+CLI::App* add_run_command(CLI::App& app, RunOptions& options);
+core::ExitCode run_run(const RunOptions& options, const GlobalOptions& global);
+
+struct LookupOptions {
+  std::string platform;
+  std::string handle;
+  std::vector<std::string> include;
+  bool wait = false;
+  bool json = false;
+  std::string poll_interval = "60s";
+};
+CLI::App* add_lookup_command(CLI::App& app, LookupOptions& options);
+core::ExitCode run_lookup(const LookupOptions& options, const GlobalOptions& global);
+
+// Adds --delimiter, --platform-column, --handle-column, --url-column, --platform.
+void add_roster_options(CLI::App& command, RosterOptions& options);
+
+}  // namespace cli

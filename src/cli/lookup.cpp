@@ -1,0 +1,129 @@
+// `roster-enrich lookup PLATFORM HANDLE`: one creator, cache-or-queue; --wait polls its job.
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <unistd.h>
+
+#include "cli/api_session.hpp"
+#include "cli/commands.hpp"
+#include "cli/signals.hpp"
+#include "creatorscore/client.hpp"
+#include "output/creator_card.hpp"
+#include "util/clock.hpp"
+#include "util/duration.hpp"
+#include "util/text.hpp"
+
+namespace cli {
+
+namespace {
+
+constexpr const char* k_lookup_description = R"(Look up one creator: a cached score at once (free), or a queued job.
+
+Examples:
+  roster-enrich lookup tiktok alixearle
+  roster-enrich lookup youtube MrBeast --wait            # poll until the score is ready
+  roster-enrich lookup x jack --include narrative,velocity --json
+
+A fresh score costs credits (1-3 by platform). Prints a card on a terminal, JSON otherwise or with --json.)";
+
+}  // namespace
+
+CLI::App* add_lookup_command(CLI::App& app, LookupOptions& options) {
+  CLI::App* command = app.add_subcommand("lookup", "one creator, cache-or-queue; waits for the score with --wait");
+  command->description(k_lookup_description);
+  command->add_option("PLATFORM", options.platform, "tiktok, instagram, youtube, x/twitter, ...")->required();
+  command->add_option("HANDLE", options.handle, "the creator's handle (a leading @ is dropped)")->required();
+  command
+      ->add_option("--include", options.include, "extra fields: narrative,velocity,risk_flags,detailed_analysis")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"narrative", "velocity", "risk_flags", "detailed_analysis"}));
+  command->add_flag("--wait", options.wait, "poll the job until it ends");
+  command->add_option("--poll-interval", options.poll_interval, "with --wait: poll this often")->capture_default_str();
+  command->add_flag("--json", options.json, "print JSON (the default when stdout is not a terminal)");
+  return command;
+}
+
+core::ExitCode run_lookup(const LookupOptions& options, const GlobalOptions& global) {
+  const auto platform = core::parse_platform(util::trim(options.platform));
+  if (!platform) {
+    throw core::Fatal(core::ExitCode::usage, "unknown platform '" + options.platform + "'");
+  }
+  std::string handle(util::trim(options.handle));
+  if (!handle.empty() && handle.front() == '@') {
+    handle.erase(0, 1);
+  }
+  const auto poll_interval = util::parse_duration(options.poll_interval);
+  if (!poll_interval || poll_interval->count() <= 0) {
+    throw core::Fatal(core::ExitCode::usage, "--poll-interval: '" + options.poll_interval + "' is not a duration");
+  }
+  const std::atomic<bool>& stop_flag = install_stop_handlers();
+  ApiSession session(global, resolve_base_url(global), read_api_key(global), &stop_flag);
+
+  auto item = session.api().lookup({*platform, handle}, options.include);
+  if (!item) {
+    throw fatal_from(item.error());
+  }
+  output::LookupAnswer answer;
+  answer.platform = std::string(core::platform_name(*platform));
+  answer.handle = handle;
+  answer.job_id = item->job_id;
+  answer.creator_json = item->creator_json;
+  core::ExitCode code = core::ExitCode::ok;
+  switch (item->outcome) {
+    case creatorscore::ItemOutcome::cached: answer.status = "cached"; break;
+    case creatorscore::ItemOutcome::queued:
+      answer.status = "pending";
+      if (item->eta) {
+        answer.eta_seconds = item->eta->count();
+      }
+      break;
+    case creatorscore::ItemOutcome::error:
+      answer.status = item->error_code == "insufficient_credits" ? "skipped" : "error";
+      answer.error = item->error_code + (item->message.empty() ? "" : ": " + item->message);
+      code = item->error_code == "insufficient_credits" ? core::ExitCode::out_of_credits : core::ExitCode::some_rows_unscored;
+      break;
+  }
+  if (options.wait && item->outcome == creatorscore::ItemOutcome::queued) {
+    for (;;) {
+      if (!session.clock().sleep_for(*poll_interval)) {
+        code = core::ExitCode::incomplete;
+        break;
+      }
+      auto job = session.api().job(item->job_id);
+      if (!job) {
+        throw fatal_from(job.error());
+      }
+      if (job->state == creatorscore::JobState::done) {
+        answer.status = "scored";
+        answer.eta_seconds.reset();
+        answer.creator_json = job->creator_json;
+        if (!options.include.empty()) {
+          // Done means cached: the include fields are free now (one more request).
+          auto with_include = session.api().lookup({*platform, handle}, options.include);
+          if (with_include && with_include->outcome == creatorscore::ItemOutcome::cached) {
+            answer.creator_json = with_include->creator_json;
+          }
+        }
+        break;
+      }
+      if (job->state == creatorscore::JobState::failed || job->state == creatorscore::JobState::not_found) {
+        answer.status = job->state == creatorscore::JobState::failed ? "failed" : "not_found";
+        answer.eta_seconds.reset();
+        answer.error = job->error;
+        code = core::ExitCode::some_rows_unscored;
+        break;
+      }
+      if (job->eta) {
+        answer.eta_seconds = job->eta->count();
+      }
+    }
+  } else if (item->outcome == creatorscore::ItemOutcome::queued) {
+    code = core::ExitCode::incomplete;  // not scored yet: ask again, or use --wait
+  }
+  const bool as_json = options.json || ::isatty(STDOUT_FILENO) == 0;
+  const std::string text = as_json ? output::lookup_json(answer) : output::creator_card(answer);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return code;
+}
+
+}  // namespace cli

@@ -1,0 +1,87 @@
+#include "output/creator_card.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace output {
+
+namespace {
+
+using nlohmann::json;
+
+std::string text_of(const json& value) {
+  if (value.is_string()) {
+    return value.get<std::string>();
+  }
+  if (value.is_null()) {
+    return "";
+  }
+  return value.dump();
+}
+
+}  // namespace
+
+std::string creator_card(const LookupAnswer& answer) {
+  std::string out = answer.platform + "/" + answer.handle + ": " + answer.status + "\n";
+  if (!answer.job_id.empty()) {
+    out += "  job          " + answer.job_id + "\n";
+  }
+  if (answer.eta_seconds) {
+    out += "  eta          " + std::to_string(*answer.eta_seconds) + " s\n";
+  }
+  if (!answer.error.empty()) {
+    out += "  error        " + answer.error + "\n";
+  }
+  const json creator = json::parse(answer.creator_json, nullptr, false);
+  if (!creator.is_object()) {
+    return out;
+  }
+  out += "  name         " + text_of(creator.value("display_name", json())) + "\n";
+  out += "  score        " + text_of(creator.value("score", json())) + " (" + text_of(creator.value("tier", json())) +
+         ")\n";
+  out += "  followers    " + text_of(creator.value("followers", json())) + "\n";
+  const json agents = creator.value("agents", json::object());
+  if (agents.is_object()) {
+    for (const auto& [name, value] : agents.items()) {
+      std::string label = "  " + name;
+      label.resize(20, ' ');
+      out += label + text_of(value) + "\n";
+    }
+  }
+  const json knockouts = creator.value("knockouts", json::array());
+  if (knockouts.is_array() && !knockouts.empty()) {
+    out += "  knockouts    ";
+    for (std::size_t i = 0; i < knockouts.size(); ++i) {
+      out += (i > 0 ? "; " : "") + text_of(knockouts[i]);
+    }
+    out += "\n";
+  }
+  out += "  scored at    " + text_of(creator.value("last_scored_at", json())) + "\n";
+  out += "  profile      " + text_of(creator.value("public_profile_url", json())) + "\n";
+  for (const char* extra : {"narrative", "velocity", "risk_flags", "detailed_analysis"}) {
+    if (creator.contains(extra)) {
+      std::string label = std::string("  ") + extra;
+      label.resize(15, ' ');
+      out += label + text_of(creator[extra]) + "\n";
+    }
+  }
+  return out;
+}
+
+std::string lookup_json(const LookupAnswer& answer) {
+  json creator = json::parse(answer.creator_json, nullptr, false);
+  if (creator.is_discarded()) {
+    creator = nullptr;
+  }
+  nlohmann::ordered_json document = {
+      {"platform", answer.platform},
+      {"handle", answer.handle},
+      {"status", answer.status},
+      {"creator", creator},
+      {"job_id", answer.job_id.empty() ? json() : json(answer.job_id)},
+      {"error", answer.error.empty() ? json() : json(answer.error)},
+      {"eta_seconds", answer.eta_seconds ? json(*answer.eta_seconds) : json()},
+  };
+  return document.dump() + "\n";
+}
+
+}  // namespace output
