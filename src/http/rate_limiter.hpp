@@ -29,6 +29,8 @@ class RateLimiter {
   std::size_t max_requests() const { return m_max_requests; }
 
  private:
+  util::TimePoint free_at(util::TimePoint now) const;
+
   util::Clock& m_clock;
   std::size_t m_max_requests;
   util::Duration m_window;

@@ -1,0 +1,257 @@
+// `roster-enrich run`: the product. Reads the roster, opens or resumes its state, checks the key,
+// runs the engine, writes the enriched roster whatever happened, prints the summary, and maps the
+// outcome to PRODUCT.md's exit codes.
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <cstdlib>
+#include <unistd.h>
+
+#include "cli/api_session.hpp"
+#include "cli/commands.hpp"
+#include "cli/roster_input.hpp"
+#include "cli/signals.hpp"
+#include "creatorscore/client.hpp"
+#include "engine/engine.hpp"
+#include "http/client.hpp"
+#include "output/enriched_writer.hpp"
+#include "output/format.hpp"
+#include "output/progress_printer.hpp"
+#include "state/store.hpp"
+#include "util/clock.hpp"
+#include "util/duration.hpp"
+
+namespace cli {
+
+using core::ExitCode;
+using core::Fatal;
+
+namespace {
+
+constexpr const char* k_run_description = R"(Submit the roster, wait for every score, write the enriched roster.
+
+Examples:
+  roster-enrich run roster.csv -o enriched.csv
+  roster-enrich run roster.csv -o enriched.json --max-credits 500
+  roster-enrich run roster.csv -o out.csv --deadline 50m     # from cron: exit 75 = run again later
+  cat roster.csv | roster-enrich run - --format jsonl > enriched.jsonl
+
+Stopped early (deadline, Ctrl-C, a crash, credits)? Run the same command again: it resumes,
+never paying twice. Progress and the summary go to stderr; stdout carries data alone.)";
+
+util::Duration duration_option(const std::string& text, const char* flag) {
+  const auto parsed = util::parse_duration(text);
+  if (!parsed) {
+    throw Fatal(ExitCode::usage, std::string(flag) + ": '" + text + "' is not a duration (e.g. 250ms, 45s, 5m, 1h30m)");
+  }
+  return *parsed;
+}
+
+engine::EngineConfig engine_config(const RunOptions& options, const creatorscore::Pricing& pricing) {
+  engine::EngineConfig config;
+  config.batch_size = static_cast<std::size_t>(options.batch_size);
+  config.poll_interval = duration_option(options.poll_interval, "--poll-interval");
+  config.slow_poll_interval = duration_option(options.slow_poll_interval, "--slow-poll-interval");
+  config.slow_after = duration_option(options.slow_after, "--slow-after");
+  if (options.max_credits) {
+    config.max_credits = *options.max_credits;
+  }
+  if (!options.deadline.empty()) {
+    config.deadline = duration_option(options.deadline, "--deadline");
+  }
+  config.include = options.include;
+  config.pricing = pricing;
+  return config;
+}
+
+output::Format output_format(const RunOptions& options) {
+  if (options.format.empty()) {
+    return output::format_from_path(options.output);
+  }
+  const auto format = output::parse_format(options.format);
+  if (!format) {
+    throw Fatal(ExitCode::usage, "--format must be csv, json or jsonl (got '" + options.format + "')");
+  }
+  return *format;
+}
+
+std::string resume_command(const RunOptions& options) {
+  std::string command;
+  for (std::size_t i = 0; i < options.argv.size(); ++i) {
+    const std::string& arg = options.argv[i];
+    if (arg == "--restart") {
+      continue;  // resuming must not discard the run it resumes
+    }
+    if (!command.empty()) {
+      command += ' ';
+    }
+    const bool plain = arg.find_first_not_of(
+                           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./=:,@%+") ==
+                       std::string::npos;
+    command += plain && !arg.empty() ? arg : "'" + arg + "'";
+  }
+  return command;
+}
+
+// PRODUCT.md, "Exit codes": the outcome of a run that got as far as the engine.
+ExitCode exit_code_for(const engine::RunOutcome& outcome, const engine::Progress& progress, std::size_t invalid_rows) {
+  ExitCode code = ExitCode::ok;
+  if (outcome.fatal_code) {
+    code = core::most_important(code, *outcome.fatal_code);
+  }
+  if (outcome.unsubmitted_left) {
+    code = core::most_important(code, ExitCode::out_of_credits);
+  }
+  if (outcome.ending == engine::RunOutcome::Ending::deadline ||
+      outcome.ending == engine::RunOutcome::Ending::interrupted) {
+    code = core::most_important(code, ExitCode::incomplete);
+  }
+  if (invalid_rows > 0 || progress.failed > 0 || progress.not_found > 0 || progress.errors > 0) {
+    code = core::most_important(code, ExitCode::some_rows_unscored);
+  }
+  return code;
+}
+
+}  // namespace
+
+CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
+  CLI::App* command = app.add_subcommand("run", "submit the roster, wait for every score, write the enriched roster");
+  command->description(k_run_description);
+  add_roster_options(*command, options.roster);
+  command->add_option("-o,--output", options.output, "where to write the enriched roster (`-` = stdout)")
+      ->capture_default_str();
+  command->add_option("--format", options.format, "csv, json or jsonl (default: from the output's extension, else csv)");
+  command->add_option("--state", options.state,
+                      "the state file (default: under $XDG_STATE_HOME/roster-enrich/, derived from the roster and URL)");
+  command->add_flag("--restart", options.restart, "discard an incomplete run of this roster and start afresh");
+  command->add_option("--batch-size", options.batch_size, "creators per submit request")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  command->add_option("--poll-interval", options.poll_interval, "poll a young job this often")->capture_default_str();
+  command->add_option("--slow-poll-interval", options.slow_poll_interval, "poll an old job this often")
+      ->capture_default_str();
+  command->add_option("--slow-after", options.slow_after, "a job is old after this")->capture_default_str();
+  command->add_option("--max-credits", options.max_credits, "never spend more than N credits in this invocation")
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--deadline", options.deadline,
+                      "stop waiting after this long, write what is known, exit 75 (e.g. 50m)");
+  command
+      ->add_option("--include", options.include,
+                   "extra fields: narrative,velocity,risk_flags,detailed_analysis (no credits, but one more request "
+                   "per creator)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"narrative", "velocity", "risk_flags", "detailed_analysis"}));
+  command->add_flag("--no-formula-guard", options.no_formula_guard,
+                    "do not prefix API text starting with = + - @ with ' in CSV output");
+  return command;
+}
+
+namespace {
+
+output::ProgressStyle progress_style(const GlobalOptions& global) {
+  if (global.quiet) {
+    return output::ProgressStyle::quiet;
+  }
+  if (global.log_format == LogFormat::json) {
+    return output::ProgressStyle::json;
+  }
+  const bool terminal = ::isatty(STDERR_FILENO) != 0;
+  switch (global.progress) {
+    case ProgressMode::always: return output::ProgressStyle::live;
+    case ProgressMode::never: return output::ProgressStyle::log;
+    case ProgressMode::automatic: break;
+  }
+  return terminal ? output::ProgressStyle::live : output::ProgressStyle::log;
+}
+
+std::vector<state::LookupRecord> fresh_records(const roster::RosterIndex& index) {
+  std::vector<state::LookupRecord> records(index.lookups.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    records[i].index = i;
+    records[i].platform = index.lookups[i].platform;
+    records[i].handle = index.lookups[i].handle;
+  }
+  return records;
+}
+
+}  // namespace
+
+ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
+  const output::Format format = output_format(options);
+  const std::atomic<bool>& stop_flag = install_stop_handlers();
+
+  LoadedRoster loaded = load_roster(options.roster);
+  const roster::RosterIndex& index = loaded.index;
+  if (const auto unusable = roster::unusable_error(index)) {
+    throw Fatal(unusable->code, unusable->message);
+  }
+
+  const std::string base_url = resolve_base_url(global);
+  ApiSession session(global, base_url, read_api_key(global), &stop_flag);
+  const char* no_color = std::getenv("NO_COLOR");
+  output::ProgressPrinter printer(stderr, progress_style(global), no_color == nullptr || *no_color == '\0');
+
+  // One request checks the key before anything is spent (PRODUCT.md, "The run", step 1).
+  auto account = session.api().account();
+  if (!account) {
+    throw fatal_from(account.error());
+  }
+
+  engine::EngineConfig config = engine_config(options, account->pricing);
+  // One real second between progress updates, whatever the time scale.
+  config.wait_slice = std::max(util::Duration(1), std::chrono::duration_cast<util::Duration>(
+                                                      std::chrono::duration<double, std::milli>(
+                                                          1000.0 * session.clock().time_scale())));
+  std::vector<state::LookupRecord> records = fresh_records(index);
+  state::MemoryStore store;
+  engine::Engine run_engine(session.api(), store, session.clock(), printer, config);
+  run_engine.set_balance(account->balance);
+  run_engine.set_stats_source([&session] { return session.http().stats(); });
+  const engine::RunOutcome outcome = run_engine.run(records);
+  printer.finish();
+
+  // Write the output whatever the outcome: a result the API gave is never lost.
+  output::WriteOptions write_options;
+  write_options.path = options.output;
+  write_options.format = format;
+  write_options.formula_guard = !options.no_formula_guard;
+  write_options.include = options.include;
+  auto reader = roster::RosterReader::open(index.path, loaded.options);
+  if (!reader) {
+    throw Fatal(reader.error().code, reader.error().message);
+  }
+  const auto resolve = [&](const roster::CellLookup& cell) {
+    const auto found = index.find(cell);
+    if (!found) {
+      return output::LookupView{core::LookupStatus::error, "", "not in the roster index", ""};
+    }
+    const state::LookupRecord& record = records[*found];
+    return output::LookupView{record.status, record.creator_json, record.error, record.job_id};
+  };
+  const auto written = output::write_enriched(write_options, **reader, resolve);
+
+  output::RunSummary summary;
+  summary.rows = index.rows;
+  summary.invalid_rows = index.invalid_rows;
+  summary.unique = index.lookups.size();
+  summary.progress = run_engine.progress();
+  summary.outcome = std::string(engine::ending_name(outcome.ending));
+  ExitCode code = exit_code_for(outcome, summary.progress, index.invalid_rows);
+  if (!written) {
+    code = core::most_important(code, ExitCode::cannot_write);
+  }
+  if (code == ExitCode::incomplete || code == ExitCode::out_of_credits || code == ExitCode::api_unavailable) {
+    summary.resume_command = resume_command(options);
+  }
+  printer.print_summary(summary);
+
+  if (code == ExitCode::key_rejected || code == ExitCode::api_unavailable) {
+    throw Fatal(code, outcome.fatal_message);
+  }
+  if (!written) {
+    throw Fatal(ExitCode::cannot_write, written.error());
+  }
+  return code;
+}
+
+}  // namespace cli

@@ -1,0 +1,415 @@
+#include "engine/engine.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "creatorscore/client.hpp"
+#include "engine/batch_planner.hpp"
+#include "engine/poll_scheduler.hpp"
+#include "util/text.hpp"
+
+namespace engine {
+
+namespace {
+
+using core::LookupStatus;
+using creatorscore::ApiErrorKind;
+
+constexpr std::size_t k_max_ids_per_poll = 100;  // POST /jobs/bulk-status takes at most 100
+// A submitted creator missing from the API's answer is sent once more, then given up on.
+constexpr int k_max_submit_attempts = 2;
+
+std::string identity(std::string_view platform_name, std::string_view handle) {
+  const auto platform = core::parse_platform(platform_name);
+  std::string key(platform ? core::platform_name(*platform) : platform_name);
+  key += '\x1f';
+  key += util::to_lower(handle);
+  return key;
+}
+
+bool wants_include(const EngineConfig& config, const state::LookupRecord& record) {
+  return !config.include.empty() && !record.include_fetched &&
+         (record.status == LookupStatus::cached || record.status == LookupStatus::scored);
+}
+
+}  // namespace
+
+std::string_view ending_name(RunOutcome::Ending ending) {
+  switch (ending) {
+    case RunOutcome::Ending::completed: return "completed";
+    case RunOutcome::Ending::deadline: return "deadline reached";
+    case RunOutcome::Ending::interrupted: return "interrupted";
+    case RunOutcome::Ending::fatal: return "stopped by an error";
+  }
+  return "completed";
+}
+
+Engine::Engine(creatorscore::Client& api, state::Store& store, util::Clock& clock, Observer& observer,
+               EngineConfig config)
+    : m_api(api), m_store(store), m_clock(clock), m_observer(observer), m_config(std::move(config)) {
+  m_config.batch_size = std::clamp<std::size_t>(m_config.batch_size, 1, 100);
+}
+
+void Engine::set_balance(std::int64_t balance) { m_progress.balance = balance; }
+
+void Engine::set_stats_source(std::function<http::ClientStats()> source) { m_stats_source = std::move(source); }
+
+RunOutcome Engine::run(std::vector<state::LookupRecord>& records) {
+  RunOutcome outcome;
+  m_started = m_clock.now();
+  m_submit_attempts.assign(records.size(), 0);
+  for (state::LookupRecord& record : records) {
+    // A resumed run submits again what an earlier invocation skipped for credits or budget.
+    if (record.status == LookupStatus::skipped) {
+      record.status = LookupStatus::unsubmitted;
+      record.error.clear();
+    }
+  }
+  const std::optional<util::TimePoint> deadline =
+      m_config.deadline ? std::optional<util::TimePoint>(m_started + *m_config.deadline) : std::nullopt;
+  refresh_progress(records);
+
+  for (;;) {
+    if (m_clock.stop_requested()) {
+      outcome.ending = RunOutcome::Ending::interrupted;
+      break;
+    }
+    if (deadline && m_clock.now() >= *deadline) {
+      outcome.ending = RunOutcome::Ending::deadline;
+      break;
+    }
+    // One request per pass, polls first: a job that ended should be seen as soon as it may be,
+    // and submits then fill the rate limit's remaining room.
+    bool keep_going = true;
+    if (poll_due_jobs(records, outcome) || (m_submitting && submit_next_batch(records, outcome)) ||
+        fetch_next_include(records, outcome)) {
+      keep_going = outcome.ending != RunOutcome::Ending::fatal && !outcome.fatal_code;
+      if (!keep_going || m_clock.stop_requested()) {
+        if (!outcome.fatal_code && m_clock.stop_requested()) {
+          outcome.ending = RunOutcome::Ending::interrupted;
+        }
+        break;
+      }
+      refresh_progress(records);
+      continue;
+    }
+    if (outcome.fatal_code) {
+      break;
+    }
+    const std::optional<util::TimePoint> due = next_due(m_config, records);
+    const bool work_left = due.has_value() ||
+                           (m_submitting && std::any_of(records.begin(), records.end(), [](const auto& r) {
+                              return r.status == LookupStatus::unsubmitted;
+                            }));
+    if (!work_left) {
+      outcome.ending = RunOutcome::Ending::completed;
+      break;
+    }
+    if (!due) {
+      continue;  // only submitting is left, and the next pass does it
+    }
+    util::TimePoint wake = *due;
+    if (deadline) {
+      wake = std::min(wake, *deadline);
+    }
+    m_progress.next_poll = *due;
+    const util::TimePoint slice_end = std::min(wake, m_clock.now() + m_config.wait_slice);
+    m_clock.sleep_until(slice_end);
+    refresh_progress(records);
+  }
+
+  for (const state::LookupRecord& record : records) {
+    if (record.status == LookupStatus::skipped) {
+      outcome.unsubmitted_left = true;
+    }
+  }
+  m_progress.next_poll.reset();
+  refresh_progress(records);
+  return outcome;
+}
+
+bool Engine::submit_next_batch(std::vector<state::LookupRecord>& records, RunOutcome& outcome) {
+  std::optional<std::int64_t> budget_left;
+  if (m_config.max_credits) {
+    budget_left = *m_config.max_credits - m_spent_this_run;
+  }
+  const BatchPlan plan = plan_batch(records, m_config.pricing, m_config.batch_size, budget_left);
+  if (plan.indices.empty()) {
+    if (plan.budget_exhausted) {
+      stop_submitting(records, "budget_exhausted");
+    }
+    return false;
+  }
+  std::vector<creatorscore::LookupRequest> request;
+  std::vector<const state::LookupRecord*> batch;
+  std::unordered_map<std::string, std::size_t> by_identity;
+  for (std::size_t index : plan.indices) {
+    const state::LookupRecord& record = records[index];
+    request.push_back({record.platform, record.handle});
+    batch.push_back(&record);
+    by_identity.emplace(identity(core::platform_name(record.platform), record.handle), index);
+    ++m_submit_attempts[index];
+  }
+  // Write-ahead: the intent is durable before the request can charge anything.
+  m_store.begin_submit(batch);
+  auto response = m_api.submit_bulk(request);
+  if (!response) {
+    const creatorscore::ApiError& error = response.error();
+    if (error.kind == ApiErrorKind::insufficient_credits) {
+      stop_submitting(records, "insufficient_credits");
+      return true;
+    }
+    if (error.kind == ApiErrorKind::bad_request) {
+      // The API refused the request as a whole (invalid_request): a bug on our side or a creator
+      // it cannot take. Those lookups end as `error` rather than being sent again and again.
+      std::vector<const state::LookupRecord*> changed;
+      for (std::size_t index : plan.indices) {
+        records[index].status = LookupStatus::error;
+        records[index].error = error.code.empty() ? "invalid_request" : error.code;
+        changed.push_back(&records[index]);
+      }
+      save(changed);
+      m_observer.on_warning(error.message);
+      return true;
+    }
+    return end_with_api_error(error, outcome);
+  }
+
+  const util::TimePoint now = m_clock.now();
+  BatchEvent event;
+  event.submitted = plan.indices.size();
+  std::vector<const state::LookupRecord*> changed;
+  bool out_of_credits = false;
+  std::int64_t charged_here = 0;
+  for (const creatorscore::ItemResult& item : response->results) {
+    const auto found = by_identity.find(identity(item.platform, item.handle));
+    if (found == by_identity.end()) {
+      continue;  // a creator we did not ask about in this batch
+    }
+    state::LookupRecord& record = records[found->second];
+    if (record.status != LookupStatus::unsubmitted) {
+      continue;  // a duplicate result for a creator already handled
+    }
+    switch (item.outcome) {
+      case creatorscore::ItemOutcome::cached:
+        record.status = LookupStatus::cached;
+        record.creator_json = item.creator_json;
+        ++event.cached;
+        break;
+      case creatorscore::ItemOutcome::queued: {
+        record.status = LookupStatus::pending;
+        record.job_id = item.job_id;
+        record.submitted_at = now;
+        record.last_polled_at = now;  // the submit's answer is the job's first report
+        record.expected_done_at = item.eta ? std::optional(now + util::Duration(*item.eta)) : std::nullopt;
+        const int price = m_config.pricing.price(record.platform);
+        record.credits_charged = item.credits_charged.value_or(item.deduplicated ? 0 : price);
+        charged_here += record.credits_charged;
+        m_progress.credits_by_platform[record.platform] += record.credits_charged;
+        ++event.queued;
+        if (item.deduplicated) {
+          ++event.deduplicated;
+        }
+        break;
+      }
+      case creatorscore::ItemOutcome::error:
+        if (item.error_code == "insufficient_credits") {
+          out_of_credits = true;  // stays unsubmitted; skipped below with the rest
+          continue;
+        }
+        record.status = LookupStatus::error;
+        record.error = item.error_code;
+        ++event.errors;
+        break;
+    }
+    changed.push_back(&record);
+  }
+  for (std::size_t index : plan.indices) {
+    state::LookupRecord& record = records[index];
+    if (record.status == LookupStatus::unsubmitted && !out_of_credits &&
+        m_submit_attempts[index] >= k_max_submit_attempts) {
+      record.status = LookupStatus::error;
+      record.error = "no_result";  // the API answered twice without this creator
+      changed.push_back(&record);
+    }
+  }
+  m_spent_this_run += charged_here;
+  m_totals.credits_spent += charged_here;
+  event.credits_spent = charged_here;
+  if (response->credits_remaining) {
+    m_progress.balance = *response->credits_remaining;
+  }
+  save(changed);
+  if (out_of_credits) {
+    stop_submitting(records, "insufficient_credits");
+  }
+  refresh_progress(records);
+  m_observer.on_batch(event, m_progress);
+  return true;
+}
+
+bool Engine::poll_due_jobs(std::vector<state::LookupRecord>& records, RunOutcome& outcome) {
+  const util::TimePoint now = m_clock.now();
+  const std::vector<std::size_t> chosen = jobs_to_poll(m_config, records, now, k_max_ids_per_poll);
+  if (chosen.empty()) {
+    return false;
+  }
+  std::vector<std::string> ids;
+  std::unordered_map<std::string, std::size_t> by_job;
+  for (std::size_t index : chosen) {
+    ids.push_back(records[index].job_id);
+    by_job.emplace(records[index].job_id, index);
+  }
+  auto response = m_api.bulk_status(ids);
+  if (!response) {
+    return end_with_api_error(response.error(), outcome);
+  }
+  const util::TimePoint answered = m_clock.now();
+  PollEvent event;
+  event.polled = ids.size();
+  std::vector<const state::LookupRecord*> changed;
+  for (const creatorscore::JobStatus& job : *response) {
+    const auto found = by_job.find(job.job_id);
+    if (found == by_job.end()) {
+      continue;  // a job we never asked about
+    }
+    state::LookupRecord& record = records[found->second];
+    if (record.status != LookupStatus::pending) {
+      continue;  // reported twice in one answer
+    }
+    record.last_polled_at = answered;
+    switch (job.state) {
+      case creatorscore::JobState::done:
+        record.status = LookupStatus::scored;
+        record.creator_json = job.creator_json;
+        record.expected_done_at.reset();
+        ++event.done;
+        break;
+      case creatorscore::JobState::failed:
+        // The API refunds a failed job (creatorscore-v1.md); it is final for this run.
+        record.status = LookupStatus::failed;
+        record.error = job.error;
+        record.credits_refunded = record.credits_charged;
+        m_totals.credits_refunded += record.credits_refunded;
+        record.expected_done_at.reset();
+        ++event.failed;
+        break;
+      case creatorscore::JobState::not_found:
+        record.status = LookupStatus::not_found;
+        record.error = job.error.empty() ? "not_found" : job.error;
+        record.expected_done_at.reset();
+        ++event.not_found;
+        break;
+      case creatorscore::JobState::queued:
+      case creatorscore::JobState::processing:
+        record.expected_done_at = job.eta ? std::optional(answered + util::Duration(*job.eta)) : std::nullopt;
+        ++event.still_in_flight;
+        break;
+    }
+    changed.push_back(&record);
+  }
+  for (std::size_t index : chosen) {
+    // Asked about but not answered for: counts as polled, so the cadence holds for it too.
+    if (records[index].status == LookupStatus::pending && records[index].last_polled_at < answered) {
+      records[index].last_polled_at = answered;
+      changed.push_back(&records[index]);
+    }
+  }
+  save(changed);
+  refresh_progress(records);
+  m_observer.on_poll_round(event, m_progress);
+  return true;
+}
+
+bool Engine::fetch_next_include(std::vector<state::LookupRecord>& records, RunOutcome& outcome) {
+  for (state::LookupRecord& record : records) {
+    if (!wants_include(m_config, record)) {
+      continue;
+    }
+    auto item = m_api.lookup({record.platform, record.handle}, m_config.include);
+    if (!item) {
+      if (item.error().kind == ApiErrorKind::insufficient_credits || item.error().kind == ApiErrorKind::bad_request) {
+        record.include_fetched = true;  // keep the score without the extra fields
+        save({&record});
+        m_observer.on_warning("could not fetch --include fields for " + record.handle + ": " + item.error().message);
+        return true;
+      }
+      return end_with_api_error(item.error(), outcome);
+    }
+    if (item->outcome == creatorscore::ItemOutcome::cached) {
+      record.creator_json = item->creator_json;
+    } else {
+      m_observer.on_warning("--include fields for " + record.handle + " were not ready; kept the score without them");
+    }
+    record.include_fetched = true;
+    save({&record});
+    return true;
+  }
+  return false;
+}
+
+void Engine::stop_submitting(std::vector<state::LookupRecord>& records, const std::string& reason) {
+  m_submitting = false;
+  std::vector<const state::LookupRecord*> changed;
+  for (state::LookupRecord& record : records) {
+    if (record.status == LookupStatus::unsubmitted) {
+      record.status = LookupStatus::skipped;
+      record.error = reason;
+      changed.push_back(&record);
+    }
+  }
+  save(changed);
+  m_observer.on_warning(reason == "budget_exhausted"
+                            ? "--max-credits reached: " + std::to_string(changed.size()) + " lookups skipped"
+                            : "out of credits: " + std::to_string(changed.size()) +
+                                  " lookups skipped; queued jobs are still collected");
+}
+
+bool Engine::end_with_api_error(const creatorscore::ApiError& error, RunOutcome& outcome) {
+  if (error.kind == ApiErrorKind::interrupted) {
+    outcome.ending = RunOutcome::Ending::interrupted;
+    return true;
+  }
+  outcome.ending = RunOutcome::Ending::fatal;
+  outcome.fatal_code =
+      error.kind == ApiErrorKind::key_rejected ? core::ExitCode::key_rejected : core::ExitCode::api_unavailable;
+  outcome.fatal_message = error.message;
+  return true;
+}
+
+void Engine::save(const std::vector<const state::LookupRecord*>& changed) {
+  if (m_stats_source) {
+    m_totals.requests = static_cast<std::int64_t>(m_stats_source().requests_sent);
+  }
+  m_store.save(changed, m_totals);
+}
+
+void Engine::refresh_progress(const std::vector<state::LookupRecord>& records) {
+  Progress& p = m_progress;
+  p.unique = records.size();
+  p.cached = p.scored = p.failed = p.not_found = p.errors = p.in_flight = p.unsubmitted = p.skipped = 0;
+  for (const state::LookupRecord& record : records) {
+    switch (record.status) {
+      case LookupStatus::cached: ++p.cached; break;
+      case LookupStatus::scored: ++p.scored; break;
+      case LookupStatus::failed: ++p.failed; break;
+      case LookupStatus::not_found: ++p.not_found; break;
+      case LookupStatus::error:
+      case LookupStatus::invalid: ++p.errors; break;
+      case LookupStatus::pending: ++p.in_flight; break;
+      case LookupStatus::unsubmitted: ++p.unsubmitted; break;
+      case LookupStatus::skipped: ++p.skipped; break;
+    }
+  }
+  p.credits_spent = m_totals.credits_spent;
+  p.credits_refunded = m_totals.credits_refunded;
+  p.elapsed = m_clock.now() - m_started;
+  if (m_stats_source) {
+    const http::ClientStats stats = m_stats_source();
+    p.requests = stats.requests_sent;
+    p.rate_limit_waits = stats.rate_limit_waits;
+  }
+  m_observer.on_progress(p);
+}
+
+}  // namespace engine

@@ -1,0 +1,79 @@
+#pragma once
+
+// The run: submit unique lookups in budgeted batches, poll their jobs on the vendor's cadence,
+// fetch --include fields, until every job has ended, the deadline passes, a stop is requested, or
+// the API fails for good (PRODUCT.md, "The run"). Every answer is saved through the Store before
+// the engine acts on it; every wait goes through the Clock; every request through the one
+// creatorscore::Client (one rate limiter, one retry policy).
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/exit_code.hpp"
+#include "creatorscore/types.hpp"
+#include "engine/engine_config.hpp"
+#include "engine/observer.hpp"
+#include "http/client.hpp"
+#include "state/lookup_record.hpp"
+#include "state/store.hpp"
+
+namespace creatorscore {
+class Client;
+}
+
+namespace engine {
+
+struct RunOutcome {
+  enum class Ending { completed, deadline, interrupted, fatal };
+  Ending ending = Ending::completed;
+  bool unsubmitted_left = false;  // lookups skipped for credits or budget: exit 3
+  std::optional<core::ExitCode> fatal_code;  // 77 key rejected, 69 API unavailable
+  std::string fatal_message;
+};
+
+std::string_view ending_name(RunOutcome::Ending ending);
+
+class Engine {
+ public:
+  Engine(creatorscore::Client& api, state::Store& store, util::Clock& clock, Observer& observer, EngineConfig config);
+
+  // The balance the key check reported, shown in progress until the API reports a newer one.
+  void set_balance(std::int64_t balance);
+  // Where request counters come from (the shared http::Client), for progress and the summary.
+  void set_stats_source(std::function<http::ClientStats()> source);
+
+  // Runs until done. `records` may come in any status (a resumed run): pending ones with a job id
+  // are polled, not resubmitted; final ones are left alone; skipped ones are submitted again if
+  // the budget allows.
+  RunOutcome run(std::vector<state::LookupRecord>& records);
+
+  const Progress& progress() const { return m_progress; }
+
+ private:
+  bool submit_next_batch(std::vector<state::LookupRecord>& records, RunOutcome& outcome);
+  bool poll_due_jobs(std::vector<state::LookupRecord>& records, RunOutcome& outcome);
+  bool fetch_next_include(std::vector<state::LookupRecord>& records, RunOutcome& outcome);
+  void stop_submitting(std::vector<state::LookupRecord>& records, const std::string& reason);
+  bool end_with_api_error(const creatorscore::ApiError& error, RunOutcome& outcome);
+  void save(const std::vector<const state::LookupRecord*>& changed);
+  void refresh_progress(const std::vector<state::LookupRecord>& records);
+
+  creatorscore::Client& m_api;
+  state::Store& m_store;
+  util::Clock& m_clock;
+  Observer& m_observer;
+  EngineConfig m_config;
+  std::function<http::ClientStats()> m_stats_source;
+  Progress m_progress;
+  state::Totals m_totals;
+  util::TimePoint m_started{};
+  std::int64_t m_spent_this_run = 0;
+  bool m_submitting = true;
+  std::vector<int> m_submit_attempts;
+};
+
+}  // namespace engine

@@ -1,0 +1,241 @@
+#include "output/enriched_writer.hpp"
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "util/atomic_file.hpp"
+#include "util/text.hpp"
+
+namespace output {
+
+namespace {
+
+using nlohmann::json;
+
+const std::vector<std::string> k_base_columns = {
+    "status",    "score",          "tier",         "content_risk", "brand_safety",   "sentiment",
+    "authenticity", "audience_quality", "community_trust", "roi_prediction", "knockouts", "display_name",
+    "followers", "last_scored_at", "public_profile_url", "error", "job_id"};
+
+const std::vector<std::string> k_agent_columns = {"content_risk",     "brand_safety",    "sentiment",     "authenticity",
+                                                  "audience_quality", "community_trust", "roi_prediction"};
+
+// Numbers as the API wrote them in spirit: integers without a fraction, others shortest round-trip.
+std::string text_of(const json& value) {
+  if (value.is_null()) return "";
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  return value.dump();
+}
+
+// The result cells of one lookup, in result_columns() order; API text guarded when asked.
+std::vector<std::string> result_cells(const LookupView& view, const std::vector<std::string>& include, bool guard) {
+  std::vector<std::string> cells;
+  const json creator = view.creator_json.empty() ? json() : json::parse(view.creator_json, nullptr, false);
+  const bool has_creator = creator.is_object();
+  const auto field = [&](const char* name) -> std::string {
+    if (!has_creator || !creator.contains(name)) return "";
+    const json& value = creator[name];
+    const std::string text = text_of(value);
+    return guard && value.is_string() ? guard_formula(text) : text;
+  };
+  cells.emplace_back(core::status_name(view.status));
+  cells.push_back(field("score"));
+  cells.push_back(field("tier"));
+  const json agents = has_creator ? creator.value("agents", json::object()) : json::object();
+  for (const std::string& agent : k_agent_columns) {
+    cells.push_back(agents.is_object() && agents.contains(agent) ? text_of(agents[agent]) : "");
+  }
+  std::string knockouts;
+  if (has_creator && creator.contains("knockouts") && creator["knockouts"].is_array()) {
+    std::vector<std::string> parts;
+    for (const json& item : creator["knockouts"]) {
+      parts.push_back(text_of(item));
+    }
+    knockouts = util::join(parts, "; ");
+    if (guard) knockouts = guard_formula(knockouts);
+  }
+  cells.push_back(knockouts);
+  cells.push_back(field("display_name"));
+  cells.push_back(field("followers"));
+  cells.push_back(field("last_scored_at"));
+  cells.push_back(field("public_profile_url"));
+  cells.push_back(guard ? guard_formula(view.error) : view.error);
+  cells.push_back(view.status == core::LookupStatus::cached ? "" : view.job_id);
+  for (const std::string& name : include) {
+    cells.push_back(field(name.c_str()));
+  }
+  return cells;
+}
+
+std::string csv_field(std::string_view value, char delimiter) {
+  const bool needs_quotes = value.find_first_of(std::string{delimiter, '"', '\r', '\n'}) != std::string_view::npos ||
+                            (!value.empty() && (value.front() == ' ' || value.back() == ' '));
+  if (!needs_quotes) {
+    return std::string(value);
+  }
+  std::string out = "\"";
+  for (char c : value) {
+    out += c;
+    if (c == '"') out += '"';
+  }
+  return out + "\"";
+}
+
+std::string csv_line(const std::vector<std::string>& cells, char delimiter) {
+  std::string line;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0) line += delimiter;
+    line += csv_field(cells[i], delimiter);
+  }
+  return line + "\n";
+}
+
+LookupView view_of(const roster::CellLookup& lookup, const Resolver& resolve) {
+  if (!lookup.valid()) {
+    return LookupView{core::LookupStatus::invalid, "", lookup.invalid_reason, ""};
+  }
+  return resolve(lookup);
+}
+
+// Header names made unique for JSON keys: a repeated name gets `_2`, `_3`...
+std::vector<std::string> unique_keys(const std::vector<std::string>& header) {
+  std::vector<std::string> keys;
+  std::set<std::string> seen;
+  for (const std::string& name : header) {
+    std::string key = name;
+    for (int n = 2; seen.count(key) > 0; ++n) {
+      key = name + "_" + std::to_string(n);
+    }
+    seen.insert(key);
+    keys.push_back(key);
+  }
+  return keys;
+}
+
+}  // namespace
+
+std::vector<std::string> result_columns(const std::vector<std::string>& include) {
+  std::vector<std::string> columns = k_base_columns;
+  columns.insert(columns.end(), include.begin(), include.end());
+  return columns;
+}
+
+std::string guard_formula(std::string text) {
+  if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' || text[0] == '\t' ||
+                        text[0] == '\r')) {
+    text.insert(text.begin(), '\'');
+  }
+  return text;
+}
+
+util::Expected<WriteStats, std::string> write_enriched(const WriteOptions& options, roster::RosterReader& reader,
+                                                       const Resolver& resolve) {
+  auto file = util::AtomicFile::create(options.path);
+  if (!file) {
+    return util::unexpected(file.error());
+  }
+  const std::vector<std::string>& header = reader.header();
+  const char delimiter = reader.delimiter();
+  const bool wide = reader.layout() == roster::Layout::wide;
+  const std::vector<std::string> columns = result_columns(options.include);
+
+  // CSV header: input columns, then one result set (a set per platform column when wide); a
+  // result name that collides with an input column gets the prefix cs_.
+  std::set<std::string> taken;
+  for (const std::string& name : header) {
+    taken.insert(util::to_lower(name));
+  }
+  const auto result_name = [&](const std::string& name) {
+    return taken.count(util::to_lower(name)) > 0 ? "cs_" + name : name;
+  };
+  std::vector<std::string> sets = wide ? reader.wide_columns() : std::vector<std::string>{""};
+  if (options.format == Format::csv) {
+    std::vector<std::string> names = header;
+    for (const std::string& set : sets) {
+      for (const std::string& column : columns) {
+        names.push_back(result_name(set.empty() ? column : util::to_lower(set) + "_" + column));
+      }
+    }
+    file->write(csv_line(names, delimiter));
+  } else if (options.format == Format::json) {
+    file->write("[");
+  }
+  const std::vector<std::string> keys = unique_keys(header);
+
+  WriteStats stats;
+  roster::Row row;
+  for (;;) {
+    auto more = reader.next(row);
+    if (!more) {
+      return util::unexpected(more.error().message);
+    }
+    if (!*more) {
+      break;
+    }
+    if (options.format == Format::csv) {
+      std::vector<std::string> cells = row.cells;
+      cells.resize(std::max(cells.size(), header.size()));
+      for (const std::string& set : sets) {
+        const roster::CellLookup* match = nullptr;
+        for (const roster::CellLookup& lookup : row.lookups) {
+          if (set.empty() || lookup.column == set) {
+            match = &lookup;
+            break;
+          }
+        }
+        if (match == nullptr) {
+          cells.insert(cells.end(), columns.size(), "");
+          if (!wide) {
+            cells[header.size()] = "invalid";  // a row that names nothing at all
+          }
+          continue;
+        }
+        const std::vector<std::string> result = result_cells(view_of(*match, resolve), options.include,
+                                                             options.formula_guard);
+        cells.insert(cells.end(), result.begin(), result.end());
+      }
+      file->write(csv_line(cells, delimiter));
+    } else {
+      nlohmann::ordered_json object;
+      object["row"] = row.record;
+      nlohmann::ordered_json input = nlohmann::ordered_json::object();
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        input[keys[i]] = i < row.cells.size() ? row.cells[i] : std::string();
+      }
+      object["input"] = input;
+      nlohmann::ordered_json lookups = nlohmann::ordered_json::array();
+      for (const roster::CellLookup& lookup : row.lookups) {
+        const LookupView view = view_of(lookup, resolve);
+        nlohmann::ordered_json entry;
+        entry["platform"] = lookup.platform ? json(std::string(core::platform_name(*lookup.platform))) : json();
+        entry["handle"] = lookup.handle;
+        entry["status"] = std::string(core::status_name(view.status));
+        const json creator = view.creator_json.empty() ? json() : json::parse(view.creator_json, nullptr, false);
+        entry["creator"] = creator.is_discarded() ? json() : creator;
+        entry["error"] = view.error.empty() ? json() : json(view.error);
+        entry["job_id"] = view.job_id.empty() ? json() : json(view.job_id);
+        lookups.push_back(entry);
+      }
+      object["lookups"] = lookups;
+      const std::string text = object.dump(-1, ' ', false, json::error_handler_t::replace);
+      if (options.format == Format::json) {
+        file->write(stats.rows == 0 ? "\n" : ",\n");
+        file->write(text);
+      } else {
+        file->write(text + "\n");
+      }
+    }
+    ++stats.rows;
+  }
+  if (options.format == Format::json) {
+    file->write(stats.rows == 0 ? "]\n" : "\n]\n");
+  }
+  auto committed = file->commit();
+  if (!committed) {
+    return util::unexpected(committed.error());
+  }
+  return stats;
+}
+
+}  // namespace output

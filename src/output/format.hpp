@@ -1,0 +1,17 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace output {
+
+enum class Format { csv, json, jsonl };
+
+// "csv", "json", "jsonl" (also "ndjson").
+std::optional<Format> parse_format(std::string_view name);
+
+// From the output file's extension (.csv, .json, .jsonl, .ndjson), else csv; stdout is csv.
+Format format_from_path(std::string_view path);
+
+}  // namespace output
