@@ -34,6 +34,11 @@ class ManualClock final : public util::Clock {
   void advance(util::Duration duration) { m_now = m_now + duration; }
   void request_stop() { m_stop = true; }
   void stop_at(util::TimePoint instant) { m_stop_at = instant; }
+  // As if a new process started after the stop.
+  void clear_stop() {
+    m_stop = false;
+    m_stop_at.reset();
+  }
   int sleeps() const { return m_sleeps; }
 
  private:

@@ -1,0 +1,292 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "creatorscore/client.hpp"
+#include "engine/batch_planner.hpp"
+#include "engine/engine.hpp"
+#include "engine/poll_scheduler.hpp"
+#include "http/client.hpp"
+#include "sim/model.hpp"
+#include "support/manual_clock.hpp"
+#include "support/sim_transport.hpp"
+
+using namespace std::chrono_literals;
+using core::LookupStatus;
+
+namespace {
+
+// Records events so tests can check what a person would be told.
+struct RecordingObserver : engine::Observer {
+  int batches = 0;
+  int polls = 0;
+  std::vector<std::string> warnings;
+  void on_batch(const engine::BatchEvent&, const engine::Progress&) override { ++batches; }
+  void on_poll_round(const engine::PollEvent&, const engine::Progress&) override { ++polls; }
+  void on_warning(const std::string& message) override { warnings.push_back(message); }
+};
+
+// The whole stack on a virtual clock against the in-process simulator.
+struct Harness {
+  explicit Harness(sim::SimConfig config = {}, std::size_t client_rate_limit = 120)
+      : simulator(std::move(config)),
+        transport(simulator, clock),
+        limiter(clock, client_rate_limit),
+        http_client(transport, clock, limiter, http::RetryPolicy{}),
+        api(http_client, "http://127.0.0.1:1", "sk_test_demo") {}
+
+  engine::RunOutcome run(std::vector<state::LookupRecord>& records, engine::EngineConfig config = {}) {
+    engine::Engine engine(api, store, clock, observer, config);
+    engine.set_stats_source([this] { return http_client.stats(); });
+    auto outcome = engine.run(records);
+    progress = engine.progress();
+    return outcome;
+  }
+
+  nlohmann::json stats() { return nlohmann::json::parse(simulator.stats_json(clock.now()).dump()); }
+
+  test::ManualClock clock;
+  sim::Simulator simulator;
+  test::SimTransport transport;
+  http::RateLimiter limiter;
+  http::Client http_client;
+  creatorscore::Client api;
+  state::MemoryStore store;
+  RecordingObserver observer;
+  engine::Progress progress;
+};
+
+std::vector<state::LookupRecord> lookups(std::size_t count, core::Platform platform = core::Platform::tiktok,
+                                         const std::string& prefix = "creator_") {
+  std::vector<state::LookupRecord> records(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    records[i].index = i;
+    records[i].platform = platform;
+    records[i].handle = prefix + std::to_string(i);
+  }
+  return records;
+}
+
+std::size_t count_status(const std::vector<state::LookupRecord>& records, LookupStatus status) {
+  return static_cast<std::size_t>(
+      std::count_if(records.begin(), records.end(), [&](const auto& r) { return r.status == status; }));
+}
+
+// The largest number of instants inside any half-open 60 s window.
+std::size_t busiest_minute(std::vector<util::TimePoint> instants) {
+  std::sort(instants.begin(), instants.end());
+  std::size_t best = 0;
+  std::size_t first = 0;
+  for (std::size_t last = 0; last < instants.size(); ++last) {
+    while (instants[last] - instants[first] >= util::Duration(60s)) {
+      ++first;
+    }
+    best = std::max(best, last - first + 1);
+  }
+  return best;
+}
+
+}  // namespace
+
+TEST_SUITE("engine::Engine") {
+  TEST_CASE("run: every lookup ends, each uncached creator charged exactly once") {
+    Harness h;
+    auto records = lookups(250);
+    const auto outcome = h.run(records);
+    CHECK(outcome.ending == engine::RunOutcome::Ending::completed);
+    CHECK(count_status(records, LookupStatus::cached) + count_status(records, LookupStatus::scored) == 250);
+    const auto stats = h.stats();
+    std::int64_t charged = 0;
+    for (const auto& [creator, credits] : stats["credits_charged_by_creator"].items()) {
+      CHECK(credits.get<int>() == 1);  // tiktok costs 1; more would mean a second charge
+      charged += credits.get<int>();
+    }
+    CHECK(charged == static_cast<std::int64_t>(count_status(records, LookupStatus::scored)));
+    CHECK(h.progress.credits_spent == charged);
+    CHECK(h.transport.count("POST /api/v1/creators/bulk") == 3);  // ceil(250 / 100)
+  }
+
+  TEST_CASE("run: at most 100 creators per submit and 100 ids per poll") {
+    Harness h;
+    auto records = lookups(450);
+    h.run(records);
+    const auto stats = h.stats();
+    // Every request the simulator saw was well-formed: no 400 invalid_request for size.
+    CHECK(stats["requests_by_status"].value("400", 0) == 0);
+    CHECK(h.transport.count("POST /api/v1/creators/bulk") == 5);
+  }
+
+  TEST_CASE("run: the limiter holds with thousands of lookups") {
+    sim::SimConfig config;
+    config.tenants = {{"sk_test_demo", "Demo", 100000}};
+    config.min_job = 10min;
+    config.max_job = 20min;
+    Harness h(config);
+    auto records = lookups(3000);
+    const auto outcome = h.run(records);
+    CHECK(outcome.ending == engine::RunOutcome::Ending::completed);
+    CHECK(busiest_minute(h.transport.sent_at()) <= 120);
+    CHECK(h.stats()["responses_429"] == 0);
+  }
+
+  TEST_CASE("run: a job is polled no more often than its cadence, 60 s young and 5 min after 30 min") {
+    sim::SimConfig config;
+    config.cached_percent = 0;
+    config.min_job = 80min;
+    config.max_job = 80min;
+    Harness h(config);
+    auto records = lookups(1);
+    const auto outcome = h.run(records);
+    REQUIRE(outcome.ending == engine::RunOutcome::Ending::completed);
+    std::vector<util::TimePoint> polls;
+    for (std::size_t i = 0; i < h.transport.targets().size(); ++i) {
+      if (h.transport.targets()[i] == "POST /api/v1/jobs/bulk-status") {
+        polls.push_back(h.transport.sent_at()[i]);
+      }
+    }
+    REQUIRE(polls.size() >= 2);
+    REQUIRE(h.transport.targets()[0] == "POST /api/v1/creators/bulk");
+    const util::TimePoint submitted = h.transport.sent_at()[0];
+    for (std::size_t i = 1; i < polls.size(); ++i) {
+      const util::Duration gap = polls[i] - polls[i - 1];
+      const bool young = polls[i - 1] - submitted < util::Duration(30min);
+      CHECK(gap >= (young ? util::Duration(60s) : util::Duration(5min)));
+    }
+    // Guided by the eta, an 80-minute job is not polled every minute from the start.
+    CHECK(polls.size() < 20);
+    // And its end is seen within one slow cadence tick.
+    CHECK(polls.back() - (util::TimePoint{} + util::Duration(80min)) <= util::Duration(5min) + util::Duration(1s));
+  }
+
+  TEST_CASE("run: --max-credits shrinks batches and skips what does not fit") {
+    sim::SimConfig config;
+    config.cached_percent = 0;
+    Harness h(config);
+    auto records = lookups(4, core::Platform::youtube);  // 3 credits each, worst case 12
+    engine::EngineConfig engine_config;
+    engine_config.max_credits = 7;
+    const auto outcome = h.run(records, engine_config);
+    CHECK(count_status(records, LookupStatus::scored) == 2);
+    CHECK(count_status(records, LookupStatus::skipped) == 2);
+    CHECK(records[3].error == "budget_exhausted");
+    CHECK(outcome.unsubmitted_left);
+    CHECK(h.progress.credits_spent == 6);
+  }
+
+  TEST_CASE("run: insufficient credits mid-batch stops submitting, queued jobs are still collected") {
+    sim::SimConfig config;
+    config.cached_percent = 0;
+    config.tenants = {{"sk_test_demo", "Demo", 3}};
+    Harness h(config);
+    auto records = lookups(5);
+    const auto outcome = h.run(records);
+    CHECK(count_status(records, LookupStatus::scored) == 3);
+    CHECK(count_status(records, LookupStatus::skipped) == 2);
+    CHECK(records[4].error == "insufficient_credits");
+    CHECK(outcome.unsubmitted_left);
+  }
+
+  TEST_CASE("run: a 402 for the whole request skips the batch") {
+    sim::SimConfig config;
+    config.tenants = {{"sk_test_demo", "Demo", 0}};
+    config.zero_balance_402 = true;
+    Harness h(config);
+    auto records = lookups(3);
+    const auto outcome = h.run(records);
+    CHECK(count_status(records, LookupStatus::skipped) == 3);
+    CHECK(outcome.unsubmitted_left);
+    CHECK(outcome.ending == engine::RunOutcome::Ending::completed);
+  }
+
+  TEST_CASE("run: failed jobs are final and refunded") {
+    sim::SimConfig config;
+    config.cached_percent = 0;
+    Harness h(config);
+    auto records = lookups(2, core::Platform::tiktok, "missing_");
+    h.run(records);
+    CHECK(count_status(records, LookupStatus::failed) == 2);
+    CHECK(records[0].credits_refunded == 1);
+    CHECK(h.progress.credits_refunded == 2);
+  }
+
+  TEST_CASE("run: the deadline stops waiting and keeps pending jobs") {
+    sim::SimConfig config;
+    config.cached_percent = 0;
+    config.min_job = 60min;
+    config.max_job = 90min;
+    Harness h(config);
+    auto records = lookups(5);
+    engine::EngineConfig engine_config;
+    engine_config.deadline = 20min;
+    const auto outcome = h.run(records, engine_config);
+    CHECK(outcome.ending == engine::RunOutcome::Ending::deadline);
+    CHECK(count_status(records, LookupStatus::pending) == 5);
+    CHECK(h.clock.now() - util::TimePoint{} <= util::Duration(20min) + util::Duration(1s));
+  }
+
+  TEST_CASE("run: a stop request ends it as interrupted") {
+    sim::SimConfig config;
+    config.cached_percent = 0;
+    Harness h(config);
+    auto records = lookups(5);
+    h.clock.stop_at(util::TimePoint{} + util::Duration(5min));
+    const auto outcome = h.run(records);
+    CHECK(outcome.ending == engine::RunOutcome::Ending::interrupted);
+    CHECK(count_status(records, LookupStatus::pending) == 5);
+  }
+
+  TEST_CASE("run: a resumed run polls the jobs it holds and never resubmits them") {
+    sim::SimConfig config;
+    config.cached_percent = 0;
+    Harness h(config);
+    auto records = lookups(10);
+    h.clock.stop_at(util::TimePoint{} + util::Duration(2min));
+    h.run(records);
+    REQUIRE(count_status(records, LookupStatus::pending) == 10);
+    REQUIRE(h.transport.count("POST /api/v1/creators/bulk") == 1);
+
+    // The same records, as a later invocation loads them from the state file, finish the run.
+    h.clock.clear_stop();
+    const auto outcome = h.run(records);
+    CHECK(outcome.ending == engine::RunOutcome::Ending::completed);
+    CHECK(count_status(records, LookupStatus::scored) == 10);
+    CHECK(h.transport.count("POST /api/v1/creators/bulk") == 1);
+    CHECK(h.stats()["credits_charged_total"] == 10);
+  }
+
+  TEST_CASE("run: --include fetches the extra fields once the score is in") {
+    Harness h;
+    auto records = lookups(3);
+    engine::EngineConfig engine_config;
+    engine_config.include = {"narrative"};
+    h.run(records, engine_config);
+    for (const auto& record : records) {
+      CHECK(record.include_fetched);
+      CHECK(record.creator_json.find("\"narrative\"") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("run: a rejected key ends the run with exit 77") {
+    Harness h;
+    creatorscore::Client wrong(h.http_client, "http://127.0.0.1:1", "sk_wrong");
+    engine::Engine engine(wrong, h.store, h.clock, h.observer, {});
+    auto records = lookups(2);
+    const auto outcome = engine.run(records);
+    CHECK(outcome.ending == engine::RunOutcome::Ending::fatal);
+    CHECK(outcome.fatal_code == core::ExitCode::key_rejected);
+  }
+}
+
+TEST_SUITE("engine::plan_batch") {
+  TEST_CASE("plan_batch: a dear lookup is passed over for cheaper ones behind it") {
+    auto records = lookups(3);
+    records[0].platform = core::Platform::youtube;
+    const auto plan = engine::plan_batch(records, creatorscore::Pricing::vendor_table(), 100, 2);
+    CHECK(plan.indices == std::vector<std::size_t>{1, 2});
+    CHECK(plan.worst_case == 2);
+    CHECK_FALSE(engine::plan_batch(records, creatorscore::Pricing::vendor_table(), 100, 0).indices.size());
+    CHECK(engine::plan_batch(records, creatorscore::Pricing::vendor_table(), 100, 0).budget_exhausted);
+  }
+}
