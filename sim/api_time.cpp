@@ -35,9 +35,13 @@ std::string format_api_time(util::TimePoint at) {
   unsigned month = 0;
   unsigned day = 0;
   civil_from_days(days, year, month, day);
-  char text[40];
-  std::snprintf(text, sizeof text, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", year, month, day, second_of_day / 3600,
-                second_of_day / 60 % 60, second_of_day % 60);
+  // Unsigned parts in bounded ranges, so the formatted length is provably bounded (GCC checks it).
+  const auto hour = static_cast<unsigned>(second_of_day / 3600) % 24U;
+  const auto minute = static_cast<unsigned>(second_of_day / 60 % 60);
+  const auto second = static_cast<unsigned>(second_of_day % 60);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04lld-%02u-%02uT%02u:%02u:%02uZ", year, month % 13U, day % 32U, hour, minute,
+                second);
   return text;
 }
 
