@@ -5,6 +5,7 @@
 
 #include "creatorscore/client.hpp"
 #include "engine/batch_planner.hpp"
+#include "engine/poll_scheduler.hpp"
 #include "util/text.hpp"
 
 namespace engine {
@@ -18,8 +19,6 @@ constexpr std::size_t k_max_ids_per_poll = 100;  // POST /jobs/bulk-status takes
 // A submitted creator missing from the API's answer is sent once more, then given up on.
 constexpr int k_max_submit_attempts = 2;
 
-// How results are matched to what was asked: the canonical platform (`twitter` is `x`) and the
-// lower-cased handle (creatorscore-v1.md, "Decision" lines on platforms and handles).
 std::string identity(std::string_view platform_name, std::string_view handle) {
   const auto platform = core::parse_platform(platform_name);
   std::string key(platform ? core::platform_name(*platform) : platform_name);
@@ -28,8 +27,9 @@ std::string identity(std::string_view platform_name, std::string_view handle) {
   return key;
 }
 
-bool has_score(const state::LookupRecord& record) {
-  return record.status == LookupStatus::cached || record.status == LookupStatus::scored;
+bool wants_include(const EngineConfig& config, const state::LookupRecord& record) {
+  return !config.include.empty() && !record.include_fetched &&
+         (record.status == LookupStatus::cached || record.status == LookupStatus::scored);
 }
 
 }  // namespace
@@ -48,42 +48,25 @@ Engine::Engine(creatorscore::Client& api, state::Store& store, util::Clock& cloc
                EngineConfig config)
     : m_api(api), m_store(store), m_clock(clock), m_observer(observer), m_config(std::move(config)) {
   m_config.batch_size = std::clamp<std::size_t>(m_config.batch_size, 1, 100);
-  m_config.wait_slice = std::max(m_config.wait_slice, util::Duration(1));
 }
 
 void Engine::set_balance(std::int64_t balance) { m_progress.balance = balance; }
 
 void Engine::set_stats_source(std::function<http::ClientStats()> source) { m_stats_source = std::move(source); }
 
-void Engine::set_send_slot_source(std::function<util::TimePoint()> source) { m_slot_source = std::move(source); }
-
 RunOutcome Engine::run(std::vector<state::LookupRecord>& records) {
   RunOutcome outcome;
   m_started = m_clock.now();
-  m_scheduler.emplace(m_config, m_started);
   m_submit_attempts.assign(records.size(), 0);
-  m_submitting = true;
-  m_fetching_includes = !m_config.include.empty();
-  m_spent_this_run = 0;
-  m_totals = {};
-  m_progress.credits_by_platform.clear();
   for (state::LookupRecord& record : records) {
-    // A resumed run submits again what an earlier invocation skipped for credits or budget, and
-    // what it meant to submit without learning the job (the API returns a job still in flight
-    // for the same creator as `deduplicated`, without charging again).
-    if (record.status == LookupStatus::skipped ||
-        (record.status == LookupStatus::pending && record.job_id.empty())) {
+    // A resumed run submits again what an earlier invocation skipped for credits or budget.
+    if (record.status == LookupStatus::skipped) {
       record.status = LookupStatus::unsubmitted;
       record.error.clear();
     }
-    m_totals.credits_spent += record.credits_charged;
-    m_totals.credits_refunded += record.credits_refunded;
-    if (record.credits_charged > 0) {
-      m_progress.credits_by_platform[record.platform] += record.credits_charged;
-    }
   }
-  const std::optional<util::TimePoint> deadline =
-      m_config.deadline ? std::optional<util::TimePoint>(m_started + *m_config.deadline) : std::nullopt;
+  const bool has_deadline = m_config.deadline.has_value();
+  const util::TimePoint deadline = m_started + m_config.deadline.value_or(util::Duration::zero());
   refresh_progress(records);
 
   for (;;) {
@@ -91,94 +74,71 @@ RunOutcome Engine::run(std::vector<state::LookupRecord>& records) {
       outcome.ending = RunOutcome::Ending::interrupted;
       break;
     }
-    const util::TimePoint now = m_clock.now();
-    if (deadline && now >= *deadline) {
+    if (has_deadline && m_clock.now() >= deadline) {
       outcome.ending = RunOutcome::Ending::deadline;
       break;
     }
-
-    // What to send next, most urgent first: polls of due jobs (a job that ended is seen as soon as
-    // its cadence allows), then submits, then --include fetches.
-    const std::vector<std::size_t> poll_ids = m_scheduler->jobs_to_poll(records, now, k_max_ids_per_poll);
-    bool submit_ready = false;
-    if (poll_ids.empty() && m_submitting) {
-      std::optional<std::int64_t> budget_left;
-      if (m_config.max_credits) {
-        budget_left = *m_config.max_credits - m_spent_this_run;
-      }
-      const BatchPlan plan = plan_batch(records, m_config.pricing, m_config.batch_size, budget_left);
-      if (plan.budget_exhausted) {
-        stop_submitting(records, "budget_exhausted");
-      }
-      submit_ready = !plan.indices.empty();
-    }
-    state::LookupRecord* include_next = nullptr;
-    if (poll_ids.empty() && !submit_ready && m_fetching_includes) {
-      const auto found = std::find_if(records.begin(), records.end(), [](const state::LookupRecord& r) {
-        return has_score(r) && !r.include_fetched;
-      });
-      include_next = found == records.end() ? nullptr : &*found;
-    }
-
-    if (!poll_ids.empty() || submit_ready || include_next != nullptr) {
-      if (m_slot_source) {
-        const util::TimePoint slot = m_slot_source();
-        if (slot > now) {
-          wait_until(slot, deadline, records);
-          continue;  // choose again once it can be sent: more may be due by then
+    // One request per pass, polls first: a job that ended should be seen as soon as it may be,
+    // and submits then fill the rate limit's remaining room.
+    bool keep_going = true;
+    if (poll_due_jobs(records, outcome) || (m_submitting && submit_next_batch(records, outcome)) ||
+        fetch_next_include(records, outcome)) {
+      keep_going = outcome.ending != RunOutcome::Ending::fatal && !outcome.fatal_code;
+      if (!keep_going || m_clock.stop_requested()) {
+        if (!outcome.fatal_code && m_clock.stop_requested()) {
+          outcome.ending = RunOutcome::Ending::interrupted;
         }
-      }
-      Step step = Step::nothing;
-      if (!poll_ids.empty()) {
-        step = poll(records, poll_ids, outcome);
-      } else if (submit_ready) {
-        step = submit_next_batch(records, outcome);
-      } else {
-        step = fetch_include(*include_next, outcome);
-      }
-      if (step == Step::ended) {
         break;
       }
+      refresh_progress(records);
       continue;
     }
-
-    const std::optional<util::TimePoint> due = m_scheduler->next_due(records);
-    if (!due) {
+    if (outcome.fatal_code) {
+      break;
+    }
+    const std::optional<util::TimePoint> due = next_due(m_config, records);
+    const bool work_left = due.has_value() ||
+                           (m_submitting && std::any_of(records.begin(), records.end(), [](const auto& r) {
+                              return r.status == LookupStatus::unsubmitted;
+                            }));
+    if (!work_left) {
       outcome.ending = RunOutcome::Ending::completed;
       break;
     }
+    if (!due) {
+      continue;  // only submitting is left, and the next pass does it
+    }
+    util::TimePoint wake = *due;
+    if (has_deadline) {
+      wake = std::min(wake, deadline);
+    }
     m_progress.next_poll = *due;
-    wait_until(*due, deadline, records);
+    const util::TimePoint slice_end = std::min(wake, m_clock.now() + m_config.wait_slice);
+    m_clock.sleep_until(slice_end);
+    refresh_progress(records);
   }
 
-  outcome.unsubmitted_left = std::any_of(records.begin(), records.end(), [](const state::LookupRecord& r) {
-    return r.status == LookupStatus::skipped;
-  });
+  for (const state::LookupRecord& record : records) {
+    if (record.status == LookupStatus::skipped) {
+      outcome.unsubmitted_left = true;
+    }
+  }
   m_progress.next_poll.reset();
   refresh_progress(records);
   return outcome;
 }
 
-void Engine::wait_until(util::TimePoint instant, std::optional<util::TimePoint> deadline,
-                        const std::vector<state::LookupRecord>& records) {
-  if (deadline) {
-    instant = std::min(instant, *deadline);
-  }
-  // One slice at a time: progress at least once per slice, and the loop looks at the stop flag
-  // and the deadline between slices.
-  const util::TimePoint slice_end = std::min(instant, m_clock.now() + m_config.wait_slice);
-  m_clock.sleep_until(slice_end);
-  refresh_progress(records);
-}
-
-Engine::Step Engine::submit_next_batch(std::vector<state::LookupRecord>& records, RunOutcome& outcome) {
+bool Engine::submit_next_batch(std::vector<state::LookupRecord>& records, RunOutcome& outcome) {
   std::optional<std::int64_t> budget_left;
   if (m_config.max_credits) {
     budget_left = *m_config.max_credits - m_spent_this_run;
   }
   const BatchPlan plan = plan_batch(records, m_config.pricing, m_config.batch_size, budget_left);
   if (plan.indices.empty()) {
-    return Step::nothing;
+    if (plan.budget_exhausted) {
+      stop_submitting(records, "budget_exhausted");
+    }
+    return false;
   }
   std::vector<creatorscore::LookupRequest> request;
   std::vector<const state::LookupRecord*> batch;
@@ -196,9 +156,8 @@ Engine::Step Engine::submit_next_batch(std::vector<state::LookupRecord>& records
   if (!response) {
     const creatorscore::ApiError& error = response.error();
     if (error.kind == ApiErrorKind::insufficient_credits) {
-      // 402 for the whole request: the same as per-item insufficient_credits (creatorscore-v1.md).
       stop_submitting(records, "insufficient_credits");
-      return Step::acted;
+      return true;
     }
     if (error.kind == ApiErrorKind::bad_request) {
       // The API refused the request as a whole (invalid_request): a bug on our side or a creator
@@ -211,11 +170,9 @@ Engine::Step Engine::submit_next_batch(std::vector<state::LookupRecord>& records
       }
       save(changed);
       m_observer.on_warning(error.message);
-      refresh_progress(records);
-      return Step::acted;
+      return true;
     }
-    end_with_api_error(error, outcome);
-    return Step::ended;
+    return end_with_api_error(error, outcome);
   }
 
   const util::TimePoint now = m_clock.now();
@@ -231,7 +188,7 @@ Engine::Step Engine::submit_next_batch(std::vector<state::LookupRecord>& records
     }
     state::LookupRecord& record = records[found->second];
     if (record.status != LookupStatus::unsubmitted) {
-      continue;  // a second result for a creator already handled
+      continue;  // a duplicate result for a creator already handled
     }
     switch (item.outcome) {
       case creatorscore::ItemOutcome::cached:
@@ -240,9 +197,6 @@ Engine::Step Engine::submit_next_batch(std::vector<state::LookupRecord>& records
         ++event.cached;
         break;
       case creatorscore::ItemOutcome::queued: {
-        if (item.job_id.empty()) {
-          continue;  // unusable: left unsubmitted, sent once more
-        }
         record.status = LookupStatus::pending;
         record.job_id = item.job_id;
         record.submitted_at = now;
@@ -251,9 +205,7 @@ Engine::Step Engine::submit_next_batch(std::vector<state::LookupRecord>& records
         const int price = m_config.pricing.price(record.platform);
         record.credits_charged = item.credits_charged.value_or(item.deduplicated ? 0 : price);
         charged_here += record.credits_charged;
-        if (record.credits_charged > 0) {
-          m_progress.credits_by_platform[record.platform] += record.credits_charged;
-        }
+        m_progress.credits_by_platform[record.platform] += record.credits_charged;
         ++event.queued;
         if (item.deduplicated) {
           ++event.deduplicated;
@@ -266,7 +218,7 @@ Engine::Step Engine::submit_next_batch(std::vector<state::LookupRecord>& records
           continue;
         }
         record.status = LookupStatus::error;
-        record.error = item.error_code.empty() ? "error" : item.error_code;
+        record.error = item.error_code;
         ++event.errors;
         break;
     }
@@ -293,11 +245,15 @@ Engine::Step Engine::submit_next_batch(std::vector<state::LookupRecord>& records
   }
   refresh_progress(records);
   m_observer.on_batch(event, m_progress);
-  return Step::acted;
+  return true;
 }
 
-Engine::Step Engine::poll(std::vector<state::LookupRecord>& records, const std::vector<std::size_t>& chosen,
-                          RunOutcome& outcome) {
+bool Engine::poll_due_jobs(std::vector<state::LookupRecord>& records, RunOutcome& outcome) {
+  const util::TimePoint now = m_clock.now();
+  const std::vector<std::size_t> chosen = jobs_to_poll(m_config, records, now, k_max_ids_per_poll);
+  if (chosen.empty()) {
+    return false;
+  }
   std::vector<std::string> ids;
   std::unordered_map<std::string, std::size_t> by_job;
   for (std::size_t index : chosen) {
@@ -306,11 +262,8 @@ Engine::Step Engine::poll(std::vector<state::LookupRecord>& records, const std::
   }
   auto response = m_api.bulk_status(ids);
   if (!response) {
-    end_with_api_error(response.error(), outcome);
-    return Step::ended;
+    return end_with_api_error(response.error(), outcome);
   }
-  // The instant of the answer counts as the poll's: never earlier than the request really went
-  // (the limiter may have held it), so the cadence measured from it is never shortened.
   const util::TimePoint answered = m_clock.now();
   PollEvent event;
   event.polled = ids.size();
@@ -335,7 +288,7 @@ Engine::Step Engine::poll(std::vector<state::LookupRecord>& records, const std::
       case creatorscore::JobState::failed:
         // The API refunds a failed job (creatorscore-v1.md); it is final for this run.
         record.status = LookupStatus::failed;
-        record.error = job.error.empty() ? "failed" : job.error;
+        record.error = job.error;
         record.credits_refunded = record.credits_charged;
         m_totals.credits_refunded += record.credits_refunded;
         record.expected_done_at.reset();
@@ -343,7 +296,7 @@ Engine::Step Engine::poll(std::vector<state::LookupRecord>& records, const std::
         break;
       case creatorscore::JobState::not_found:
         record.status = LookupStatus::not_found;
-        record.error = "not_found";
+        record.error = job.error.empty() ? "not_found" : job.error;
         record.expected_done_at.reset();
         ++event.not_found;
         break;
@@ -357,54 +310,42 @@ Engine::Step Engine::poll(std::vector<state::LookupRecord>& records, const std::
   }
   for (std::size_t index : chosen) {
     // Asked about but not answered for: counts as polled, so the cadence holds for it too.
-    state::LookupRecord& record = records[index];
-    if (record.status == LookupStatus::pending && record.last_polled_at < answered) {
-      record.last_polled_at = answered;
-      changed.push_back(&record);
+    if (records[index].status == LookupStatus::pending && records[index].last_polled_at < answered) {
+      records[index].last_polled_at = answered;
+      changed.push_back(&records[index]);
     }
   }
   save(changed);
   refresh_progress(records);
   m_observer.on_poll_round(event, m_progress);
-  return Step::acted;
+  return true;
 }
 
-Engine::Step Engine::fetch_include(state::LookupRecord& record, RunOutcome& outcome) {
-  // The score is cached by now, so this costs nothing (creatorscore-v1.md, GET /creators).
-  auto item = m_api.lookup({record.platform, record.handle}, m_config.include);
-  if (!item) {
-    const creatorscore::ApiError& error = item.error();
-    if (error.kind == ApiErrorKind::insufficient_credits) {
-      // A zero balance can refuse even cached lookups (402): keep the scores without the fields.
-      m_fetching_includes = false;
-      m_observer.on_warning("--include fields not fetched: " + error.message);
-      return Step::acted;
+bool Engine::fetch_next_include(std::vector<state::LookupRecord>& records, RunOutcome& outcome) {
+  for (state::LookupRecord& record : records) {
+    if (!wants_include(m_config, record)) {
+      continue;
     }
-    if (error.kind == ApiErrorKind::bad_request) {
-      record.include_fetched = true;  // keep the score without the extra fields
-      save({&record});
-      m_observer.on_warning("could not fetch --include fields for " + record.handle + ": " + error.message);
-      return Step::acted;
+    auto item = m_api.lookup({record.platform, record.handle}, m_config.include);
+    if (!item) {
+      if (item.error().kind == ApiErrorKind::insufficient_credits || item.error().kind == ApiErrorKind::bad_request) {
+        record.include_fetched = true;  // keep the score without the extra fields
+        save({&record});
+        m_observer.on_warning("could not fetch --include fields for " + record.handle + ": " + item.error().message);
+        return true;
+      }
+      return end_with_api_error(item.error(), outcome);
     }
-    end_with_api_error(error, outcome);
-    return Step::ended;
+    if (item->outcome == creatorscore::ItemOutcome::cached) {
+      record.creator_json = item->creator_json;
+    } else {
+      m_observer.on_warning("--include fields for " + record.handle + " were not ready; kept the score without them");
+    }
+    record.include_fetched = true;
+    save({&record});
+    return true;
   }
-  if (item->outcome == creatorscore::ItemOutcome::cached) {
-    record.creator_json = item->creator_json;
-  } else {
-    if (item->outcome == creatorscore::ItemOutcome::queued && item->credits_charged.value_or(0) > 0) {
-      // The cache was gone after all and a new job was charged: account for it truthfully.
-      const int charged = *item->credits_charged;
-      record.credits_charged += charged;
-      m_spent_this_run += charged;
-      m_totals.credits_spent += charged;
-      m_progress.credits_by_platform[record.platform] += charged;
-    }
-    m_observer.on_warning("--include fields for " + record.handle + " were not ready; kept the score without them");
-  }
-  record.include_fetched = true;
-  save({&record});
-  return Step::acted;
+  return false;
 }
 
 void Engine::stop_submitting(std::vector<state::LookupRecord>& records, const std::string& reason) {
@@ -418,22 +359,22 @@ void Engine::stop_submitting(std::vector<state::LookupRecord>& records, const st
     }
   }
   save(changed);
-  refresh_progress(records);
   m_observer.on_warning(reason == "budget_exhausted"
                             ? "--max-credits reached: " + std::to_string(changed.size()) + " lookups skipped"
                             : "out of credits: " + std::to_string(changed.size()) +
                                   " lookups skipped; queued jobs are still collected");
 }
 
-void Engine::end_with_api_error(const creatorscore::ApiError& error, RunOutcome& outcome) {
+bool Engine::end_with_api_error(const creatorscore::ApiError& error, RunOutcome& outcome) {
   if (error.kind == ApiErrorKind::interrupted) {
     outcome.ending = RunOutcome::Ending::interrupted;
-    return;
+    return true;
   }
   outcome.ending = RunOutcome::Ending::fatal;
   outcome.fatal_code =
       error.kind == ApiErrorKind::key_rejected ? core::ExitCode::key_rejected : core::ExitCode::api_unavailable;
   outcome.fatal_message = error.message;
+  return true;
 }
 
 void Engine::save(const std::vector<const state::LookupRecord*>& changed) {
