@@ -12,8 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-// RFC 3986 percent-encoding of everything but the unreserved characters, byte by byte (UTF-8
-// handles become %XX sequences), so `#`, `?`, `/`, `%` and spaces cannot change the path.
 std::string percent_encode(std::string_view text) {
   static constexpr char k_hex[] = "0123456789ABCDEF";
   std::string out;
@@ -31,7 +29,6 @@ std::string percent_encode(std::string_view text) {
   return out;
 }
 
-// "GET /api/v1/account": the request as the user can look it up in the API doc.
 std::string where(const http::Request& request) {
   const std::string& url = request.url;
   const auto path = url.find("/api/v1");
@@ -39,13 +36,9 @@ std::string where(const http::Request& request) {
          (path == std::string::npos ? url : url.substr(path));
 }
 
-std::string attempts_text(int attempts) {
-  return std::to_string(attempts) + (attempts == 1 ? " attempt" : " attempts");
-}
-
 // The error for a request that got no usable answer, in one line naming the request, the HTTP
 // status and the API's code where there was one.
-ApiError failure_error(const http::Failure& failure, const http::Request& request, const std::string& origin) {
+ApiError failure_error(const http::Failure& failure, const http::Request& request, const std::string& host) {
   ApiError error;
   error.http_status = failure.last_status;
   switch (failure.kind) {
@@ -55,18 +48,12 @@ ApiError failure_error(const http::Failure& failure, const http::Request& reques
       return error;
     case http::FailureKind::fatal_error:
       error.kind = ApiErrorKind::refused;
-      error.message = where(request) + " to " + origin + " was refused: " + failure.last_error;
+      error.message = where(request) + " to " + host + " failed: " + failure.last_error;
       return error;
     case http::FailureKind::bad_body:
       error.kind = ApiErrorKind::bad_response;
-      if (failure.last_error_kind == http::ErrorKind::too_large) {
-        error.message = where(request) + ": " + failure.last_error + " (" + attempts_text(failure.attempts) +
-                        "); try again later";
-      } else {
-        error.message = where(request) + ": " + failure.last_error + " (HTTP " +
-                        std::to_string(failure.last_status) + ", " + attempts_text(failure.attempts) +
-                        "); try again later";
-      }
+      error.message = where(request) + ": " + failure.last_error + " (HTTP " + std::to_string(failure.last_status) +
+                      ", " + std::to_string(failure.attempts) + " attempts); try again later";
       return error;
     case http::FailureKind::gave_up:
       break;
@@ -74,32 +61,33 @@ ApiError failure_error(const http::Failure& failure, const http::Request& reques
   error.kind = ApiErrorKind::unavailable;
   if (failure.last_status != 0) {
     error.code = decode_error_body(failure.last_body).code;
-    error.message = "the API stayed unavailable after " + attempts_text(failure.attempts) + " (last: HTTP " +
-                    std::to_string(failure.last_status) + (error.code.empty() ? "" : " " + error.code) + " on " +
-                    where(request) + "); try again later";
+    error.message = "the API stayed unavailable: " + where(request) + " answered HTTP " +
+                    std::to_string(failure.last_status) + (error.code.empty() ? "" : " " + error.code) + " after " +
+                    std::to_string(failure.attempts) + " attempts; try again later";
   } else {
-    const std::string kind(http::error_kind_name(failure.last_error_kind.value_or(http::ErrorKind::other)));
-    error.message = "could not reach " + origin + ": " + kind + " after " + attempts_text(failure.attempts) +
-                    (failure.last_error.empty() ? "" : " (" + failure.last_error + ")") +
-                    "; check the network or --base-url";
+    error.message = "could not reach " + host + ": " + failure.last_error + " after " +
+                    std::to_string(failure.attempts) + " attempts; check the network or --base-url";
   }
   return error;
 }
 
-enum class PassBadRequest { no, yes };
+}  // namespace
 
-// Sends one request and turns whatever came back into a response with an expected status (200,
-// 202, 404, and 400 when `pass_400`), or an ApiError for the statuses that end the request (401,
-// 402, other 4xx, and failures after retries).
+Client::Client(http::Client& http, std::string base_url, std::string api_key)
+    : m_http(http), m_base_url(std::move(base_url)), m_api_key(std::move(api_key)) {}
+
+namespace {
+
+// Sends one request and turns whatever came back into a response with an expected status, or an
+// ApiError for the statuses that end the request (401, 402, 400, and failures after retries).
 util::Expected<http::Response, ApiError> perform(http::Client& http_client, const http::Request& request,
-                                                 const std::string& origin,
-                                                 PassBadRequest pass_400 = PassBadRequest::no) {
+                                                        const std::string& host) {
   auto response = http_client.send(request, [](const http::Response& r) { return is_json_object(r.body); });
   if (!response) {
-    return util::unexpected(failure_error(response.error(), request, origin));
+    return util::unexpected(failure_error(response.error(), request, host));
   }
   const int status = response->status;
-  if (status == 200 || status == 202 || status == 404 || (status == 400 && pass_400 == PassBadRequest::yes)) {
+  if (status == 200 || status == 202 || status == 404) {
     return std::move(*response);
   }
   const ErrorBody body = decode_error_body(response->body);
@@ -120,41 +108,28 @@ util::Expected<http::Response, ApiError> perform(http::Client& http_client, cons
     error.message = where(request) + " was refused (" + detail + (body.message.empty() ? "" : ": " + body.message) +
                     ")";
   } else {
-    // 1xx/3xx (redirects are not followed: they would carry the key elsewhere) and 5xx other than
-    // the transient ones the client retries.
     error.kind = ApiErrorKind::unavailable;
-    error.message = where(request) + " answered " + detail + "; check --base-url, or try again later";
+    error.message = where(request) + " answered " + detail + "; try again later";
   }
   return util::unexpected(error);
 }
 
-ApiError bad_response(const http::Request& request, int status, const std::string& what) {
-  return ApiError{ApiErrorKind::bad_response, status, {},
-                  where(request) + ": " + what + " (HTTP " + std::to_string(status) + ")"};
-}
-
 }  // namespace
 
-Client::Client(http::Client& http, std::string base_url, std::string api_key)
-    : m_http(http), m_base_url(std::move(base_url)), m_api_key(std::move(api_key)) {
-  while (!m_base_url.empty() && m_base_url.back() == '/') {
-    m_base_url.pop_back();  // "https://creatorscore.io/" + "/api/v1/..." would double the slash
-  }
-}
-
 util::Expected<Account, ApiError> Client::account() {
-  const http::Request request{http::Method::get, m_base_url + "/api/v1/account",
-                              {{"X-API-Key", m_api_key}, {"Accept", "application/json"}}, {}};
-  auto response = perform(m_http, request, http::url_origin(m_base_url));
+  http::Request request{http::Method::get, m_base_url + "/api/v1/account", {}, {}};
+  request.headers = {{"X-API-Key", m_api_key}, {"Accept", "application/json"}};
+  auto response = perform(m_http, request, http::url_host(m_base_url));
   if (!response) {
     return util::unexpected(response.error());
   }
   if (response->status != 200) {
-    return util::unexpected(bad_response(request, response->status, "unexpected status"));
+    return util::unexpected(ApiError{ApiErrorKind::bad_response, response->status, {},
+                                     "GET /api/v1/account answered HTTP " + std::to_string(response->status)});
   }
   auto account = decode_account(response->body);
   if (!account) {
-    return util::unexpected(bad_response(request, 200, account.error()));
+    return util::unexpected(ApiError{ApiErrorKind::bad_response, 200, {}, "GET /api/v1/account: " + account.error()});
   }
   return std::move(*account);
 }
@@ -169,76 +144,64 @@ util::Expected<ItemResult, ApiError> Client::lookup(const LookupRequest& creator
       url += (i > 0 ? "," : "") + percent_encode(include[i]);
     }
   }
-  const http::Request request{http::Method::get, url, {{"X-API-Key", m_api_key}, {"Accept", "application/json"}},
-                              {}};
-  // A 400 (invalid_handle, unsupported_platform) is this creator's error, not the request's: the
-  // caller reports it on the row, as it would a per-item error of /creators/bulk.
-  auto response = perform(m_http, request, http::url_origin(m_base_url), PassBadRequest::yes);
+  http::Request request{http::Method::get, url, {{"X-API-Key", m_api_key}, {"Accept", "application/json"}}, {}};
+  auto response = perform(m_http, request, http::url_host(m_base_url));
   if (!response) {
-    return util::unexpected(response.error());
-  }
-  if (response->status == 400) {
-    const ErrorBody body = decode_error_body(response->body);
-    ItemResult item;
-    item.platform = core::platform_name(creator.platform);
-    item.handle = creator.handle;
-    item.outcome = ItemOutcome::error;
-    item.error_code = body.code.empty() ? "invalid_request" : body.code;
-    item.message = body.message;
-    return item;
-  }
-  if (response->status == 404) {
-    return util::unexpected(bad_response(request, 404, "unexpected status"));
+    const ApiError& error = response.error();
+    // A 400 about this creator (bad handle, unknown platform) is a per-item answer, as in a bulk
+    // submit; only invalid_request means the request itself was wrong.
+    if (error.kind == ApiErrorKind::bad_request && error.code != "invalid_request" && !error.code.empty()) {
+      ItemResult item;
+      item.platform = core::platform_name(creator.platform);
+      item.handle = creator.handle;
+      item.error_code = error.code;
+      item.message = error.message;
+      return item;
+    }
+    return util::unexpected(error);
   }
   auto item = decode_item(response->body);
-  if (!item) {
-    return util::unexpected(bad_response(request, response->status, item.error()));
+  if (!item || response->status == 404) {
+    return util::unexpected(ApiError{ApiErrorKind::bad_response, response->status, {},
+                                     where(request) + ": " + (item ? "unexpected HTTP 404" : item.error())});
   }
   return std::move(*item);
 }
 
 util::Expected<BulkSubmitResult, ApiError> Client::submit_bulk(const std::vector<LookupRequest>& creators) {
-  if (creators.empty()) {
-    return BulkSubmitResult{};  // nothing to ask: no request, no rate-limit slot spent
-  }
   json body = {{"creators", json::array()}};
   for (const LookupRequest& creator : creators) {
     body["creators"].push_back({{"platform", core::platform_name(creator.platform)}, {"handle", creator.handle}});
   }
-  // Handles come from the roster and may hold invalid UTF-8: replace it rather than throw.
-  const http::Request request{
-      http::Method::post, m_base_url + "/api/v1/creators/bulk",
-      {{"X-API-Key", m_api_key}, {"Accept", "application/json"}, {"Content-Type", "application/json"}},
-      body.dump(-1, ' ', false, json::error_handler_t::replace)};
-  auto response = perform(m_http, request, http::url_origin(m_base_url));
+  http::Request request{http::Method::post,
+                        m_base_url + "/api/v1/creators/bulk",
+                        {{"X-API-Key", m_api_key}, {"Accept", "application/json"}, {"Content-Type", "application/json"}},
+                        body.dump()};
+  auto response = perform(m_http, request, http::url_host(m_base_url));
   if (!response) {
     return util::unexpected(response.error());
   }
-  if (response->status == 404) {
-    return util::unexpected(bad_response(request, 404, "unexpected status"));
-  }
   auto result = decode_bulk_submit(response->body);
-  if (!result) {
-    return util::unexpected(bad_response(request, response->status, result.error()));
+  if (!result || response->status == 404) {
+    return util::unexpected(ApiError{ApiErrorKind::bad_response, response->status, {},
+                                     where(request) + ": " + (result ? "unexpected HTTP 404" : result.error())});
   }
   return std::move(*result);
 }
 
 util::Expected<JobStatus, ApiError> Client::job(const std::string& job_id) {
-  const http::Request request{http::Method::get, m_base_url + "/api/v1/jobs/" + percent_encode(job_id),
-                              {{"X-API-Key", m_api_key}, {"Accept", "application/json"}}, {}};
-  auto response = perform(m_http, request, http::url_origin(m_base_url));
+  http::Request request{http::Method::get, m_base_url + "/api/v1/jobs/" + percent_encode(job_id),
+                        {{"X-API-Key", m_api_key}, {"Accept", "application/json"}}, {}};
+  auto response = perform(m_http, request, http::url_host(m_base_url));
   if (!response) {
     return util::unexpected(response.error());
   }
   auto job_status = decode_job(response->body);
   if (!job_status) {
-    return util::unexpected(bad_response(request, response->status, job_status.error()));
+    return util::unexpected(ApiError{ApiErrorKind::bad_response, response->status, {}, where(request) + ": " + job_status.error()});
   }
-  // 404: unknown, expired, or another tenant's job, whatever the body's status field says.
   if (response->status == 404) {
     job_status->state = JobState::not_found;
-    job_status->creator_json.clear();
   }
   if (job_status->job_id.empty()) {
     job_status->job_id = job_id;
@@ -247,25 +210,19 @@ util::Expected<JobStatus, ApiError> Client::job(const std::string& job_id) {
 }
 
 util::Expected<std::vector<JobStatus>, ApiError> Client::bulk_status(const std::vector<std::string>& job_ids) {
-  if (job_ids.empty()) {
-    return std::vector<JobStatus>{};
-  }
   const json body = {{"job_ids", job_ids}};
-  const http::Request request{
-      http::Method::post, m_base_url + "/api/v1/jobs/bulk-status",
-      {{"X-API-Key", m_api_key}, {"Accept", "application/json"}, {"Content-Type", "application/json"}},
-      body.dump(-1, ' ', false, json::error_handler_t::replace)};
-  auto response = perform(m_http, request, http::url_origin(m_base_url));
+  http::Request request{http::Method::post,
+                        m_base_url + "/api/v1/jobs/bulk-status",
+                        {{"X-API-Key", m_api_key}, {"Accept", "application/json"}, {"Content-Type", "application/json"}},
+                        body.dump()};
+  auto response = perform(m_http, request, http::url_host(m_base_url));
   if (!response) {
     return util::unexpected(response.error());
   }
-  // The API doc says this endpoint always answers 200.
-  if (response->status != 200) {
-    return util::unexpected(bad_response(request, response->status, "unexpected status"));
-  }
   auto jobs = decode_bulk_status(response->body);
-  if (!jobs) {
-    return util::unexpected(bad_response(request, 200, jobs.error()));
+  if (!jobs || response->status != 200) {
+    return util::unexpected(ApiError{ApiErrorKind::bad_response, response->status, {},
+                                     where(request) + ": " + (jobs ? "unexpected HTTP " + std::to_string(response->status) : jobs.error())});
   }
   return std::move(*jobs);
 }
