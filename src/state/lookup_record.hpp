@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/lookup_status.hpp"
 #include "core/platform.hpp"
@@ -30,5 +31,11 @@ struct LookupRecord {
   std::optional<util::TimePoint> expected_done_at;  // submitted/polled instant + the last eta_seconds
   bool include_fetched = false;  // --include fields fetched into creator_json
 };
+
+// The key a lookup is stored under: "<platform name>\x1f<handle, ASCII lower-cased>", the same
+// identity roster de-duplication uses, so a roster edited between runs (rows moved, added,
+// re-spelt in another case) maps each stored result to the right lookup regardless of `index`.
+std::string lookup_key(core::Platform platform, std::string_view handle);
+inline std::string lookup_key(const LookupRecord& record) { return lookup_key(record.platform, record.handle); }
 
 }  // namespace state

@@ -24,6 +24,13 @@ class Store {
 
   // Write-ahead: records that these lookups are about to be submitted in one request, before it is
   // sent. Throws core::Fatal(cannot_write) when the state cannot be written.
+  //
+  // The window this leaves: a kill after the API charged the batch but before save() committed its
+  // answer. The next invocation finds the intent without a job id and submits those lookups again,
+  // which costs nothing twice: the API's in-flight de-duplication returns the job it already holds
+  // for that creator with `deduplicated: true` and no charge, and a job that finished meanwhile is
+  // served from the cache, which is free (shared/api/creatorscore-v1.md, POST /creators/bulk).
+  // Tested in tests/unit/state/sqlite_store_engine_test.cpp ("write-ahead window").
   virtual void begin_submit(const std::vector<const LookupRecord*>& records) = 0;
 
   // Saves the records' current values and the totals in one transaction. Throws

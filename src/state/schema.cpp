@@ -1,0 +1,139 @@
+#include "state/schema.hpp"
+
+#include <sqlite3.h>
+
+#include <array>
+#include <string>
+
+namespace state {
+
+namespace {
+
+// Version 0 → 1: the first schema. Enum columns hold the explicit values of RunStatus,
+// core::Platform and core::LookupStatus; times are API-time milliseconds (Unix time for the real
+// clock). Nothing here can hold the API key: the store never receives it.
+void migrate_0_to_1(Database& db) {
+  db.exec(R"sql(
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  roster_path TEXT NOT NULL,
+  roster_identity TEXT NOT NULL,
+  base_url TEXT NOT NULL,
+  options_fingerprint TEXT NOT NULL,
+  started_at_ms INTEGER NOT NULL,
+  ended_at_ms INTEGER,
+  status INTEGER NOT NULL,
+  stop_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX runs_by_status ON runs (status, id);
+CREATE TABLE lookups (
+  run_id INTEGER NOT NULL REFERENCES runs (id),
+  lookup_key TEXT NOT NULL,
+  platform INTEGER NOT NULL,
+  handle TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  job_id TEXT NOT NULL DEFAULT '',
+  creator_json TEXT NOT NULL DEFAULT '',
+  error TEXT NOT NULL DEFAULT '',
+  credits_charged INTEGER NOT NULL DEFAULT 0,
+  credits_refunded INTEGER NOT NULL DEFAULT 0,
+  submitted_at_ms INTEGER,
+  last_polled_at_ms INTEGER,
+  expected_done_at_ms INTEGER,
+  include_fetched INTEGER NOT NULL DEFAULT 0,
+  submit_intent INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, lookup_key)
+);
+CREATE TABLE totals (
+  run_id INTEGER PRIMARY KEY REFERENCES runs (id),
+  credits_spent INTEGER NOT NULL DEFAULT 0,
+  credits_refunded INTEGER NOT NULL DEFAULT 0,
+  requests INTEGER NOT NULL DEFAULT 0
+);
+)sql",
+          "create the schema");
+}
+
+using Migration = void (*)(Database&);
+
+// k_migrations[n] upgrades version n to n + 1. Append only; never edit a released migration.
+constexpr std::array<Migration, k_schema_version> k_migrations = {migrate_0_to_1};
+
+StoreError too_new(const Database& db, std::int64_t version) {
+  return StoreError{StoreError::Kind::too_new,
+                    "the state file " + db.path() + " was made by a newer roster-enrich (schema version " +
+                        std::to_string(version) + ", this one reads up to " + std::to_string(k_schema_version) +
+                        "); upgrade roster-enrich or pass --state FILE",
+                    core::ExitCode::cannot_write};
+}
+
+StoreError not_ours(const Database& db) {
+  return StoreError{StoreError::Kind::not_ours,
+                    "cannot use the state file " + db.path() +
+                        ": it is not a roster-enrich state file; pass --state FILE to use another file",
+                    core::ExitCode::cannot_write};
+}
+
+bool has_tables(Database& db) {
+  return db.query_int("SELECT count(*) FROM sqlite_schema WHERE type = 'table'", "read the schema") > 0;
+}
+
+}  // namespace
+
+util::Expected<util::Ok, StoreError> prepare_schema(Database& db) {
+  // Inside one IMMEDIATE transaction per step, so two processes racing to create the file (the
+  // StateLock should prevent it) cannot both migrate, and a kill mid-migration leaves the old
+  // version intact.
+  for (;;) {
+    Transaction transaction(db, "upgrade the schema");
+    const std::int64_t application_id = db.query_int("PRAGMA application_id", "read the schema");
+    const std::int64_t version = db.query_int("PRAGMA user_version", "read the schema");
+    if (application_id != 0 && application_id != k_application_id) {
+      return util::unexpected(not_ours(db));
+    }
+    if (version > k_schema_version) {
+      return util::unexpected(too_new(db, version));
+    }
+    if (version < 0 || (version == 0 && (application_id != 0 || has_tables(db)))) {
+      return util::unexpected(not_ours(db));
+    }
+    if (version == k_schema_version) {
+      return util::Ok{};
+    }
+    k_migrations[static_cast<std::size_t>(version)](db);
+    db.exec("PRAGMA application_id = " + std::to_string(k_application_id), "upgrade the schema");
+    db.exec("PRAGMA user_version = " + std::to_string(version + 1), "upgrade the schema");
+    transaction.commit();
+  }
+}
+
+util::Expected<util::Ok, StoreError> check_schema(Database& db) {
+  const std::int64_t application_id = db.query_int("PRAGMA application_id", "read the schema");
+  const std::int64_t version = db.query_int("PRAGMA user_version", "read the schema");
+  if (version > k_schema_version) {
+    return util::unexpected(too_new(db, version));
+  }
+  if (application_id != k_application_id || version < 1) {
+    return util::unexpected(not_ours(db));
+  }
+  return util::Ok{};
+}
+
+StoreError store_error_from(const core::Fatal& failure) {
+  StoreError error{StoreError::Kind::cannot_open, failure.what(), failure.code()};
+  if (const auto* sqlite_failure = dynamic_cast<const StateFileFailure*>(&failure)) {
+    switch (sqlite_failure->sqlite_code() & 0xff) {
+      case SQLITE_NOTADB:
+        error.kind = StoreError::Kind::not_ours;
+        break;
+      case SQLITE_CORRUPT:
+        error.kind = StoreError::Kind::damaged;
+        break;
+      default:
+        break;
+    }
+  }
+  return error;
+}
+
+}  // namespace state

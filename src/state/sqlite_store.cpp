@@ -1,0 +1,391 @@
+#include "state/sqlite_store.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "core/exit_code.hpp"
+#include "state/schema.hpp"
+#include "state/sqlite_handle.hpp"
+#include "state/state_path.hpp"
+
+namespace state {
+
+namespace {
+
+constexpr std::string_view k_lookup_columns =
+    "lookup_key, platform, handle, status, job_id, creator_json, error, credits_charged, credits_refunded, "
+    "submitted_at_ms, last_polled_at_ms, expected_done_at_ms, include_fetched, submit_intent";
+
+std::optional<std::int64_t> to_ms(const std::optional<util::TimePoint>& instant) {
+  if (!instant) {
+    return std::nullopt;
+  }
+  return static_cast<std::int64_t>(instant->since_epoch.count());
+}
+
+std::optional<util::TimePoint> from_ms(std::optional<std::int64_t> ms) {
+  if (!ms) {
+    return std::nullopt;
+  }
+  return util::TimePoint{util::Duration(*ms)};
+}
+
+// Binds ?1 run id and ?2..?15 the record's columns in k_lookup_columns order.
+void bind_record(Statement& statement, std::int64_t run_id, const LookupRecord& record, bool submit_intent) {
+  statement.bind(1, run_id)
+      .bind(2, std::string_view(lookup_key(record)))
+      .bind(3, static_cast<std::int64_t>(record.platform))
+      .bind(4, std::string_view(record.handle))
+      .bind(5, static_cast<std::int64_t>(record.status))
+      .bind(6, std::string_view(record.job_id))
+      .bind(7, std::string_view(record.creator_json))
+      .bind(8, std::string_view(record.error))
+      .bind(9, static_cast<std::int64_t>(record.credits_charged))
+      .bind(10, static_cast<std::int64_t>(record.credits_refunded))
+      .bind(11, to_ms(record.submitted_at))
+      .bind(12, to_ms(record.last_polled_at))
+      .bind(13, to_ms(record.expected_done_at))
+      .bind(14, static_cast<std::int64_t>(record.include_fetched ? 1 : 0))
+      .bind(15, static_cast<std::int64_t>(submit_intent ? 1 : 0));
+}
+
+std::string insert_sql(std::string_view conflict_clause) {
+  return "INSERT INTO lookups (run_id, " + std::string(k_lookup_columns) +
+         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) " + std::string(conflict_clause);
+}
+
+bool valid_platform(std::int64_t value) {
+  for (core::Platform platform : core::k_all_platforms) {
+    if (static_cast<std::int64_t>(platform) == value) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool valid_status(std::int64_t value) {
+  return value >= static_cast<std::int64_t>(core::LookupStatus::unsubmitted) &&
+         value <= static_cast<std::int64_t>(core::LookupStatus::error);
+}
+
+bool valid_run_status(std::int64_t value) {
+  return value >= static_cast<std::int64_t>(RunStatus::running) &&
+         value <= static_cast<std::int64_t>(RunStatus::abandoned);
+}
+
+[[noreturn]] void damaged(const Database& db, const std::string& what) {
+  throw core::Fatal(core::ExitCode::cannot_write, "the state file " + db.path() + " is damaged (" + what +
+                                                      "); move it away to start afresh, or pass --state FILE");
+}
+
+}  // namespace
+
+struct SqliteStore::Impl {
+  explicit Impl(const std::string& path) : db(path, OpenMode::read_write_create) {}
+
+  std::int64_t now_ms() const {
+    if (clock != nullptr) {
+      return static_cast<std::int64_t>(clock->now().since_epoch.count());
+    }
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  std::int64_t require_current_run() const {
+    if (!current_run) {
+      throw core::Fatal(core::ExitCode::cannot_write,
+                        "internal error: no current run to save to in the state file " + db.path());
+    }
+    return *current_run;
+  }
+
+  Statement& upsert_statement() {
+    if (!upsert) {
+      upsert.emplace(db, insert_sql(
+                             "ON CONFLICT (run_id, lookup_key) DO UPDATE SET platform = excluded.platform, "
+                             "handle = excluded.handle, status = excluded.status, job_id = excluded.job_id, "
+                             "creator_json = excluded.creator_json, error = excluded.error, "
+                             "credits_charged = excluded.credits_charged, "
+                             "credits_refunded = excluded.credits_refunded, "
+                             "submitted_at_ms = excluded.submitted_at_ms, "
+                             "last_polled_at_ms = excluded.last_polled_at_ms, "
+                             "expected_done_at_ms = excluded.expected_done_at_ms, "
+                             "include_fetched = excluded.include_fetched, submit_intent = excluded.submit_intent"));
+    }
+    return *upsert;
+  }
+
+  Statement& insert_new_statement() {
+    if (!insert_new) {
+      insert_new.emplace(db, insert_sql("ON CONFLICT (run_id, lookup_key) DO NOTHING"));
+    }
+    return *insert_new;
+  }
+
+  void insert_records(std::int64_t run_id, const std::vector<LookupRecord>& records) {
+    Statement& statement = insert_new_statement();
+    for (const LookupRecord& record : records) {
+      bind_record(statement, run_id, record, false);
+      statement.run("store the lookups");
+    }
+  }
+
+  Totals load_totals(std::int64_t run_id) {
+    Statement statement(db, "SELECT credits_spent, credits_refunded, requests FROM totals WHERE run_id = ?1");
+    statement.bind(1, run_id);
+    Totals totals;
+    if (statement.step("read the totals")) {
+      totals.credits_spent = statement.column_int(0);
+      totals.credits_refunded = statement.column_int(1);
+      totals.requests = statement.column_int(2);
+    }
+    return totals;
+  }
+
+  Database db;
+  const util::Clock* clock = nullptr;
+  std::optional<std::int64_t> current_run;
+  Totals base_totals;  // what earlier invocations of the current run recorded
+  // Prepared once, reused for every batch (declared after `db`, so finalized before it closes).
+  std::optional<Statement> upsert;
+  std::optional<Statement> insert_new;
+};
+
+SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+util::Expected<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::open(const std::string& path) {
+  const auto cannot_open = [&](const std::string& reason) {
+    return util::unexpected(StoreError{StoreError::Kind::cannot_open,
+                                       "cannot write the state file " + path + ": " + reason +
+                                           "; check the directory's permissions or pass --state FILE",
+                                       core::ExitCode::cannot_write});
+  };
+  if (auto created = create_parent_directories(path); !created) {
+    return cannot_open(created.error());
+  }
+  // Create the file ourselves so it is 0600 from the first byte (SQLite would use 0644 & umask);
+  // SQLite gives its -wal and -shm files the database file's permissions.
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return cannot_open(std::strerror(errno));
+  }
+  ::close(fd);
+
+  try {
+    auto impl = std::make_unique<Impl>(path);
+    Database& db = impl->db;
+    // WAL: a `status` reader never blocks the writer. synchronous=FULL: in WAL mode every COMMIT
+    // fsyncs the WAL, so a committed save() survives power loss, not only a crash
+    // (https://sqlite.org/pragma.html#pragma_synchronous, https://sqlite.org/wal.html).
+    // journal_mode is the first statement that reads the file, so "not a database" shows here.
+    db.exec("PRAGMA journal_mode = WAL", "switch to WAL mode");
+    db.exec("PRAGMA synchronous = FULL", "set synchronous mode");
+    db.exec("PRAGMA foreign_keys = ON", "enable foreign keys");
+    if (auto prepared = prepare_schema(db); !prepared) {
+      return util::unexpected(prepared.error());
+    }
+    return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl)));
+  } catch (const core::Fatal& failure) {
+    return util::unexpected(store_error_from(failure));
+  }
+}
+
+void SqliteStore::use_clock(const util::Clock& clock) { m_impl->clock = &clock; }
+
+const std::string& SqliteStore::path() const { return m_impl->db.path(); }
+
+std::optional<std::int64_t> SqliteStore::current_run() const { return m_impl->current_run; }
+
+std::optional<RunSnapshot> SqliteStore::find_incomplete_run() {
+  Database& db = m_impl->db;
+  Statement run(db,
+                "SELECT id, roster_path, roster_identity, base_url, options_fingerprint, started_at_ms, ended_at_ms, "
+                "status, stop_reason FROM runs WHERE status IN (?1, ?2) ORDER BY id DESC LIMIT 1");
+  run.bind(1, static_cast<std::int64_t>(RunStatus::running)).bind(2, static_cast<std::int64_t>(RunStatus::incomplete));
+  if (!run.step("find an incomplete run")) {
+    return std::nullopt;
+  }
+  RunSnapshot snapshot;
+  snapshot.run_id = run.column_int(0);
+  snapshot.info.roster_path = run.column_text(1);
+  snapshot.info.roster_identity = run.column_text(2);
+  snapshot.info.base_url = run.column_text(3);
+  snapshot.info.options_fingerprint = run.column_text(4);
+  snapshot.info.started_at = util::TimePoint{util::Duration(run.column_int(5))};
+  snapshot.ended_at = from_ms(run.column_optional_int(6));
+  snapshot.status = static_cast<RunStatus>(run.column_int(7));
+  snapshot.stop_reason = run.column_text(8);
+
+  // A scan in rowid (insertion) order without the primary-key index: no sort of 200,000 rows, and
+  // start_run() pruned finished runs, so the table holds little besides this run.
+  Statement lookups(db, "SELECT " + std::string(k_lookup_columns) +
+                            " FROM lookups NOT INDEXED WHERE run_id = ?1 ORDER BY rowid");
+  lookups.bind(1, snapshot.run_id);
+  while (lookups.step("read the lookups")) {
+    LookupRecord record;
+    const std::int64_t platform = lookups.column_int(1);
+    const std::int64_t status = lookups.column_int(3);
+    if (!valid_platform(platform) || !valid_status(status)) {
+      damaged(db, "unknown platform or status in lookup " + lookups.column_text(0));
+    }
+    record.platform = static_cast<core::Platform>(platform);
+    record.handle = lookups.column_text(2);
+    record.status = static_cast<core::LookupStatus>(status);
+    record.job_id = lookups.column_text(4);
+    record.creator_json = lookups.column_text(5);
+    record.error = lookups.column_text(6);
+    record.credits_charged = static_cast<int>(lookups.column_int(7));
+    record.credits_refunded = static_cast<int>(lookups.column_int(8));
+    record.submitted_at = from_ms(lookups.column_optional_int(9));
+    record.last_polled_at = from_ms(lookups.column_optional_int(10));
+    record.expected_done_at = from_ms(lookups.column_optional_int(11));
+    record.include_fetched = lookups.column_int(12) != 0;
+    snapshot.records.push_back(std::move(record));
+    snapshot.submit_intent.push_back(lookups.column_int(13) != 0);
+  }
+  snapshot.totals = m_impl->load_totals(snapshot.run_id);
+  return snapshot;
+}
+
+std::int64_t SqliteStore::start_run(const RunInfo& info, const std::vector<LookupRecord>& records) {
+  Database& db = m_impl->db;
+  Transaction transaction(db, "start a run");
+  // Lookups of runs that are over are of no further use (a completed run is never resumed, an
+  // abandoned one was discarded); dropping them keeps a daily cron job's file from growing
+  // without bound. The runs rows and their totals stay as history.
+  Statement prune(db, "DELETE FROM lookups WHERE run_id IN (SELECT id FROM runs WHERE status IN (?1, ?2))");
+  prune.bind(1, static_cast<std::int64_t>(RunStatus::completed)).bind(2, static_cast<std::int64_t>(RunStatus::abandoned));
+  prune.run("drop the lookups of finished runs");
+
+  Statement insert_run(db,
+                       "INSERT INTO runs (roster_path, roster_identity, base_url, options_fingerprint, started_at_ms, "
+                       "status) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  insert_run.bind(1, std::string_view(info.roster_path))
+      .bind(2, std::string_view(info.roster_identity))
+      .bind(3, std::string_view(info.base_url))
+      .bind(4, std::string_view(info.options_fingerprint))
+      .bind(5, static_cast<std::int64_t>(info.started_at.since_epoch.count()))
+      .bind(6, static_cast<std::int64_t>(RunStatus::running));
+  insert_run.run("start a run");
+  const std::int64_t run_id = db.query_int("SELECT last_insert_rowid()", "start a run");
+
+  Statement insert_totals(db, "INSERT INTO totals (run_id) VALUES (?1)");
+  insert_totals.bind(1, run_id);
+  insert_totals.run("start a run");
+
+  m_impl->insert_records(run_id, records);
+  transaction.commit();
+  m_impl->current_run = run_id;
+  m_impl->base_totals = Totals{};
+  return run_id;
+}
+
+void SqliteStore::add_lookups(std::int64_t run_id, const std::vector<LookupRecord>& records) {
+  Transaction transaction(m_impl->db, "add lookups");
+  m_impl->insert_records(run_id, records);
+  transaction.commit();
+}
+
+void SqliteStore::end_run(std::int64_t run_id, RunStatus status, std::string reason) {
+  Database& db = m_impl->db;
+  Transaction transaction(db, "end the run");
+  Statement update(db, "UPDATE runs SET status = ?1, stop_reason = ?2, ended_at_ms = ?3 WHERE id = ?4");
+  update.bind(1, static_cast<std::int64_t>(status))
+      .bind(2, std::string_view(reason))
+      .bind(3, m_impl->now_ms())
+      .bind(4, run_id);
+  update.run("end the run");
+  transaction.commit();
+}
+
+int SqliteStore::abandon_incomplete_runs() {
+  Database& db = m_impl->db;
+  Transaction transaction(db, "abandon the incomplete run");
+  Statement count(db,
+                  "SELECT count(*) FROM lookups JOIN runs ON runs.id = lookups.run_id "
+                  "WHERE runs.status IN (?1, ?2) AND lookups.status = ?3 AND lookups.job_id <> ''");
+  count.bind(1, static_cast<std::int64_t>(RunStatus::running))
+      .bind(2, static_cast<std::int64_t>(RunStatus::incomplete))
+      .bind(3, static_cast<std::int64_t>(core::LookupStatus::pending));
+  const std::int64_t paid_jobs = count.step("abandon the incomplete run") ? count.column_int(0) : 0;
+  count.reset();
+
+  Statement update(db,
+                   "UPDATE runs SET status = ?1, stop_reason = 'restart', ended_at_ms = ?2 WHERE status IN (?3, ?4)");
+  update.bind(1, static_cast<std::int64_t>(RunStatus::abandoned))
+      .bind(2, m_impl->now_ms())
+      .bind(3, static_cast<std::int64_t>(RunStatus::running))
+      .bind(4, static_cast<std::int64_t>(RunStatus::incomplete));
+  update.run("abandon the incomplete run");
+  transaction.commit();
+  m_impl->current_run.reset();
+  return static_cast<int>(paid_jobs);
+}
+
+void SqliteStore::set_current_run(std::int64_t run_id) {
+  Database& db = m_impl->db;
+  Transaction transaction(db, "resume the run");
+  Statement find(db, "SELECT status FROM runs WHERE id = ?1");
+  find.bind(1, run_id);
+  if (!find.step("resume the run")) {
+    throw core::Fatal(core::ExitCode::cannot_write,
+                      "internal error: no run " + std::to_string(run_id) + " in the state file " + db.path());
+  }
+  const std::int64_t status = find.column_int(0);
+  find.reset();
+  if (!valid_run_status(status)) {
+    damaged(db, "unknown status of run " + std::to_string(run_id));
+  }
+  if (static_cast<RunStatus>(status) == RunStatus::incomplete) {
+    Statement update(db, "UPDATE runs SET status = ?1, ended_at_ms = NULL WHERE id = ?2");
+    update.bind(1, static_cast<std::int64_t>(RunStatus::running)).bind(2, run_id);
+    update.run("resume the run");
+  }
+  Statement ensure_totals(db, "INSERT INTO totals (run_id) VALUES (?1) ON CONFLICT (run_id) DO NOTHING");
+  ensure_totals.bind(1, run_id);
+  ensure_totals.run("resume the run");
+  m_impl->base_totals = m_impl->load_totals(run_id);
+  transaction.commit();
+  m_impl->current_run = run_id;
+}
+
+void SqliteStore::begin_submit(const std::vector<const LookupRecord*>& records) {
+  const std::int64_t run_id = m_impl->require_current_run();
+  Transaction transaction(m_impl->db, "record a batch about to be submitted");
+  Statement& upsert = m_impl->upsert_statement();
+  for (const LookupRecord* record : records) {
+    bind_record(upsert, run_id, *record, true);
+    upsert.run("record a batch about to be submitted");
+  }
+  transaction.commit();
+}
+
+void SqliteStore::save(const std::vector<const LookupRecord*>& records, const Totals& totals) {
+  const std::int64_t run_id = m_impl->require_current_run();
+  Database& db = m_impl->db;
+  Transaction transaction(db, "save results");
+  Statement& upsert = m_impl->upsert_statement();
+  for (const LookupRecord* record : records) {
+    bind_record(upsert, run_id, *record, false);
+    upsert.run("save results");
+  }
+  const Totals& base = m_impl->base_totals;
+  Statement update(db,
+                   "INSERT INTO totals (run_id, credits_spent, credits_refunded, requests) VALUES (?1, ?2, ?3, ?4) "
+                   "ON CONFLICT (run_id) DO UPDATE SET credits_spent = excluded.credits_spent, "
+                   "credits_refunded = excluded.credits_refunded, requests = excluded.requests");
+  update.bind(1, run_id)
+      .bind(2, base.credits_spent + totals.credits_spent)
+      .bind(3, base.credits_refunded + totals.credits_refunded)
+      .bind(4, base.requests + totals.requests);
+  update.run("save results");
+  transaction.commit();
+}
+
+}  // namespace state

@@ -1,0 +1,127 @@
+#include "state/state_lock.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+
+#include "state/state_path.hpp"
+
+namespace state {
+
+namespace {
+
+// Parses what write_holder() wrote: "pid <n>\nstarted <iso>\n".
+void read_holder(int fd, LockError& error) {
+  char buffer[256];
+  const ssize_t length = ::pread(fd, buffer, sizeof buffer - 1, 0);
+  if (length <= 0) {
+    return;
+  }
+  const std::string text(buffer, static_cast<std::size_t>(length));
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) {
+      end = text.size();
+    }
+    const std::string line = text.substr(start, end - start);
+    if (line.rfind("pid ", 0) == 0) {
+      error.holder_pid = static_cast<pid_t>(std::strtol(line.c_str() + 4, nullptr, 10));
+    } else if (line.rfind("started ", 0) == 0) {
+      error.holder_started = line.substr(8);
+    }
+    start = end + 1;
+  }
+}
+
+bool write_holder(int fd) {
+  const std::string text = "pid " + std::to_string(::getpid()) + "\nstarted " + iso8601_utc_now() + "\n";
+  if (::ftruncate(fd, 0) != 0) {
+    return false;
+  }
+  return ::pwrite(fd, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size());
+}
+
+std::string state_path_of(const std::string& lock_path) { return lock_path.substr(0, lock_path.size() - 5); }
+
+LockError cannot_open(const std::string& lock_path, const std::string& reason) {
+  LockError error;
+  error.kind = LockError::Kind::cannot_open;
+  error.lock_path = lock_path;
+  error.message = "cannot lock the state file " + state_path_of(lock_path) + ": " + reason +
+                  "; check the directory's permissions or pass --state FILE";
+  return error;
+}
+
+}  // namespace
+
+std::string iso8601_utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+util::Expected<StateLock, LockError> StateLock::acquire(const std::string& state_path) {
+  const std::string lock_path = state_path + ".lock";
+  if (auto created = create_parent_directories(lock_path); !created) {
+    return util::unexpected(cannot_open(lock_path, created.error()));
+  }
+  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return util::unexpected(cannot_open(lock_path, std::strerror(errno)));
+  }
+  int rc;
+  do {
+    rc = ::flock(fd, LOCK_EX | LOCK_NB);
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0) {
+    const int lock_errno = errno;
+    if (lock_errno != EWOULDBLOCK) {
+      ::close(fd);
+      return util::unexpected(cannot_open(lock_path, std::strerror(lock_errno)));
+    }
+    LockError error;
+    error.kind = LockError::Kind::held;
+    error.lock_path = lock_path;
+    read_holder(fd, error);
+    ::close(fd);
+    error.message = "the state file " + state_path + " is in use by ";
+    if (error.holder_pid > 0) {
+      error.message += "process " + std::to_string(error.holder_pid);
+      if (!error.holder_started.empty()) {
+        error.message += " (started " + error.holder_started + ")";
+      }
+    } else {
+      error.message += "another process";
+    }
+    error.message += "; wait for it or stop it";
+    return util::unexpected(std::move(error));
+  }
+  // The holder's details are informational: a failure to write them must not stop the run.
+  (void)write_holder(fd);
+  return StateLock(lock_path, fd);
+}
+
+StateLock::StateLock(std::string lock_path, int fd) : m_lock_path(std::move(lock_path)), m_fd(fd) {}
+
+StateLock::StateLock(StateLock&& other) noexcept : m_lock_path(std::move(other.m_lock_path)), m_fd(other.m_fd) {
+  other.m_fd = -1;
+}
+
+StateLock::~StateLock() {
+  if (m_fd >= 0) {
+    // The lock file stays: unlinking it would let a waiting process lock a file no one else sees.
+    ::flock(m_fd, LOCK_UN);
+    ::close(m_fd);
+  }
+}
+
+}  // namespace state

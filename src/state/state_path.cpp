@@ -1,0 +1,116 @@
+#include "state/state_path.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+namespace state {
+
+namespace {
+
+constexpr std::size_t k_max_name_length = 64;
+
+std::string sanitise_name(std::string_view name) {
+  std::string out;
+  for (char c : name.substr(0, k_max_name_length)) {
+    const bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+                      c == '_' || c == '-';
+    out += keep ? c : '_';
+  }
+  return out.empty() ? std::string("roster") : out;
+}
+
+std::string getenv_or_empty(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? std::string(value) : std::string();
+}
+
+}  // namespace
+
+StateDirectories state_directories_from_environment() {
+  return StateDirectories{getenv_or_empty("XDG_STATE_HOME"), getenv_or_empty("HOME")};
+}
+
+std::uint64_t fnv1a_64(std::string_view bytes) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (char c : bytes) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+std::string fnv1a_64_hex(std::string_view bytes) {
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(fnv1a_64(bytes)));
+  return std::string(text, 16);
+}
+
+util::Expected<std::string, std::string> default_state_path(const std::string& roster_path, const std::string& base_url,
+                                                            const StateDirectories& directories) {
+  std::filesystem::path base;
+  if (!directories.xdg_state_home.empty() && std::filesystem::path(directories.xdg_state_home).is_absolute()) {
+    base = std::filesystem::path(directories.xdg_state_home);
+  } else if (!directories.home.empty() && std::filesystem::path(directories.home).is_absolute()) {
+    base = std::filesystem::path(directories.home) / ".local" / "state";
+  } else {
+    return util::unexpected(std::string(
+        "cannot choose a state file: neither XDG_STATE_HOME nor HOME names an absolute directory; set one or pass "
+        "--state FILE"));
+  }
+
+  std::string name;
+  std::string identity;
+  if (roster_path == "-") {
+    name = "stdin";
+    identity = "<stdin>";
+  } else {
+    std::error_code error;
+    std::filesystem::path absolute = std::filesystem::absolute(roster_path, error);
+    if (error) {
+      absolute = std::filesystem::path(roster_path);
+    }
+    absolute = absolute.lexically_normal();
+    identity = absolute.string();
+    name = sanitise_name(absolute.filename().string());
+  }
+  const std::string hash = fnv1a_64_hex(identity + "\n" + base_url);
+  return (base / "roster-enrich" / (name + "-" + hash + ".db")).string();
+}
+
+util::Expected<util::Ok, std::string> create_parent_directories(const std::string& file_path) {
+  const std::filesystem::path parent = std::filesystem::path(file_path).parent_path();
+  if (parent.empty()) {
+    return util::Ok{};
+  }
+  // Walk down from the root, creating each missing component with 0700: the state holds job ids
+  // and scores the user paid for, readable by them alone.
+  std::filesystem::path current;
+  for (const auto& part : parent) {
+    current /= part;
+    if (part == current.root_path() || part.empty()) {
+      continue;
+    }
+    struct stat info {};
+    if (::stat(current.c_str(), &info) == 0) {
+      if (!S_ISDIR(info.st_mode)) {
+        return util::unexpected(current.string() + " is not a directory");
+      }
+      continue;
+    }
+    if (errno != ENOENT) {
+      return util::unexpected("cannot reach " + current.string() + ": " + std::strerror(errno));
+    }
+    if (::mkdir(current.c_str(), 0700) != 0 && errno != EEXIST) {
+      return util::unexpected("cannot create the directory " + current.string() + ": " + std::strerror(errno));
+    }
+  }
+  return util::Ok{};
+}
+
+}  // namespace state
