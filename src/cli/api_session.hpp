@@ -49,6 +49,7 @@ class ApiSession {
 
   util::RealClock& clock() { return *m_clock; }
   http::Client& http() { return *m_http; }
+  http::RateLimiter& limiter() { return *m_limiter; }
   creatorscore::Client& api() { return *m_api; }
   const std::string& base_url() const { return m_base_url; }
 

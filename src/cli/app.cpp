@@ -96,6 +96,20 @@ int run(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::ExtrasError&) {
+    // CLI11 would echo the unexpected words, and one of them may be a key someone tried to pass
+    // as a flag (`--api-key sk_...`): name only the option-like words, never their values.
+    std::string named;
+    for (int i = 1; i < argc; ++i) {
+      const std::string word = argv[i];
+      if (word.size() > 1 && word[0] == '-' && app.get_option_no_throw(word.substr(0, word.find('='))) == nullptr) {
+        named += (named.empty() ? "" : ", ") + word.substr(0, word.find('='));
+      }
+    }
+    std::fprintf(stderr, "roster-enrich: error: unexpected argument%s%s; see `roster-enrich --help` (the API key "
+                 "is never a flag: use CREATORSCORE_API_KEY or --api-key-file)\n",
+                 named.empty() ? "s" : ": ", named.c_str());
+    return static_cast<int>(core::ExitCode::usage);
   } catch (const CLI::ParseError& error) {
     const int code = app.exit(error);
     return code == 0 ? 0 : static_cast<int>(core::ExitCode::usage);

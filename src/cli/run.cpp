@@ -10,14 +10,15 @@
 #include "cli/api_session.hpp"
 #include "cli/commands.hpp"
 #include "cli/roster_input.hpp"
+#include "cli/run_state.hpp"
 #include "cli/signals.hpp"
 #include "creatorscore/client.hpp"
 #include "engine/engine.hpp"
 #include "http/client.hpp"
+#include "http/rate_limiter.hpp"
 #include "output/enriched_writer.hpp"
 #include "output/format.hpp"
 #include "output/progress_printer.hpp"
-#include "state/store.hpp"
 #include "util/clock.hpp"
 #include "util/duration.hpp"
 
@@ -132,7 +133,7 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
       ->capture_default_str();
   command->add_option("--slow-after", options.slow_after, "a job is old after this")->capture_default_str();
   command->add_option("--max-credits", options.max_credits, "never spend more than N credits in this invocation")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0LL, 1'000'000'000'000LL));
   command->add_option("--deadline", options.deadline,
                       "stop waiting after this long, write what is known, exit 75 (e.g. 50m)");
   command
@@ -164,20 +165,12 @@ output::ProgressStyle progress_style(const GlobalOptions& global) {
   return terminal ? output::ProgressStyle::live : output::ProgressStyle::log;
 }
 
-std::vector<state::LookupRecord> fresh_records(const roster::RosterIndex& index) {
-  std::vector<state::LookupRecord> records(index.lookups.size());
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    records[i].index = i;
-    records[i].platform = index.lookups[i].platform;
-    records[i].handle = index.lookups[i].handle;
-  }
-  return records;
-}
-
 }  // namespace
 
 ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   const output::Format format = output_format(options);
+  // Every flag is checked before the roster is read or the API contacted.
+  engine::EngineConfig config = engine_config(options, creatorscore::Pricing::vendor_table());
   const std::atomic<bool>& stop_flag = install_stop_handlers();
 
   LoadedRoster loaded = load_roster(options.roster);
@@ -191,20 +184,22 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   const char* no_color = std::getenv("NO_COLOR");
   output::ProgressPrinter printer(stderr, progress_style(global), no_color == nullptr || *no_color == '\0');
 
-  // One request checks the key before anything is spent (PRODUCT.md, "The run", step 1).
+  // The state file is locked and opened before any request (PRODUCT.md, "The run", step 1).
+  RunState run_state(options, index, base_url, session.clock().now());
+
+  // One request checks the key before anything is spent.
   auto account = session.api().account();
   if (!account) {
     throw fatal_from(account.error());
   }
 
-  engine::EngineConfig config = engine_config(options, account->pricing);
+  config.pricing = account->pricing;
   // One real second between progress updates, whatever the time scale.
   config.wait_slice = std::max(util::Duration(1), std::chrono::duration_cast<util::Duration>(
                                                       std::chrono::duration<double, std::milli>(
                                                           1000.0 * session.clock().time_scale())));
-  std::vector<state::LookupRecord> records = fresh_records(index);
-  state::MemoryStore store;
-  engine::Engine run_engine(session.api(), store, session.clock(), printer, config);
+  std::vector<state::LookupRecord>& records = run_state.records();
+  engine::Engine run_engine(session.api(), run_state.store(), session.clock(), printer, config);
   run_engine.set_balance(account->balance);
   run_engine.set_stats_source([&session] { return session.http().stats(); });
   const engine::RunOutcome outcome = run_engine.run(records);
@@ -230,12 +225,16 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   };
   const auto written = output::write_enriched(write_options, **reader, resolve);
 
+  run_state.finish(outcome.ending == engine::RunOutcome::Ending::completed && !outcome.unsubmitted_left,
+                   std::string(engine::ending_name(outcome.ending)));
+
   output::RunSummary summary;
   summary.rows = index.rows;
   summary.invalid_rows = index.invalid_rows;
   summary.unique = index.lookups.size();
   summary.progress = run_engine.progress();
   summary.outcome = std::string(engine::ending_name(outcome.ending));
+  summary.notes = run_state.notes();
   ExitCode code = exit_code_for(outcome, summary.progress, index.invalid_rows);
   if (!written) {
     code = core::most_important(code, ExitCode::cannot_write);

@@ -39,6 +39,7 @@ util::Expected<Response, Failure> Client::send(const Request& request, const Bod
     ++m_stats.requests_sent;
     const util::TimePoint started = m_clock.now();
     auto result = m_transport.send(request);
+    m_limiter.settle_last();
 
     AttemptOutcome outcome;
     if (result) {

@@ -41,6 +41,12 @@ bool RateLimiter::acquire(bool* waited) {
   }
 }
 
+void RateLimiter::settle_last() {
+  if (!m_sent.empty()) {
+    m_sent.back() = std::max(m_sent.back(), m_clock.now());
+  }
+}
+
 void RateLimiter::block_until(util::TimePoint instant) {
   m_blocked_until = std::max(m_blocked_until, instant);
 }

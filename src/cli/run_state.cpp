@@ -1,0 +1,119 @@
+#include "cli/run_state.hpp"
+
+#include <filesystem>
+
+#include "cli/commands.hpp"
+#include "core/exit_code.hpp"
+#include "state/state_path.hpp"
+
+namespace cli {
+
+using core::ExitCode;
+using core::Fatal;
+
+namespace {
+
+std::string absolute_roster(const std::string& roster) {
+  if (roster == "-") {
+    return roster;
+  }
+  std::error_code error;
+  const auto absolute = std::filesystem::absolute(roster, error);
+  return error ? roster : absolute.lexically_normal().string();
+}
+
+}  // namespace
+
+RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, const std::string& base_url,
+                   util::TimePoint now) {
+  const std::string roster_path = absolute_roster(options.roster.roster);
+  if (!options.state.empty()) {
+    m_path = options.state;
+  } else {
+    auto path = state::default_state_path(roster_path, base_url, state::state_directories_from_environment());
+    if (!path) {
+      throw Fatal(ExitCode::cannot_write, path.error() + "; pass --state FILE");
+    }
+    m_path = *path;
+  }
+  if (auto made = state::create_parent_directories(m_path); !made) {
+    throw Fatal(ExitCode::cannot_write, made.error());
+  }
+  auto lock = state::StateLock::acquire(m_path);
+  if (!lock) {
+    throw Fatal(lock.error().kind == state::LockError::Kind::held ? ExitCode::incomplete : ExitCode::cannot_write,
+                lock.error().message);
+  }
+  m_lock = std::make_unique<state::StateLock>(std::move(*lock));
+  auto store = state::SqliteStore::open(m_path);
+  if (!store) {
+    throw Fatal(store.error().code, store.error().message);
+  }
+  m_store = std::move(*store);
+
+  if (options.restart) {
+    const int abandoned = m_store->abandon_incomplete_runs();
+    if (abandoned > 0) {
+      m_notes.push_back("--restart abandoned an incomplete run with " + std::to_string(abandoned) +
+                        " paid jobs still running; their scores come back free from the cache");
+    }
+  }
+
+  // The run's lookups in roster order; a resumed run fills them from the state file.
+  m_records.resize(index.lookups.size());
+  for (std::size_t i = 0; i < m_records.size(); ++i) {
+    m_records[i].index = i;
+    m_records[i].platform = index.lookups[i].platform;
+    m_records[i].handle = index.lookups[i].handle;
+  }
+  auto snapshot = m_store->find_incomplete_run();
+  if (!snapshot) {
+    state::RunInfo info;
+    info.roster_path = roster_path;
+    info.base_url = base_url;
+    info.started_at = now;
+    m_run_id = m_store->start_run(info, m_records);
+    return;
+  }
+
+  // Resume: what the API already told us is kept; lookups the roster no longer names are left
+  // alone in the file, new ones are added (PRODUCT.md, "State and resume").
+  m_run_id = snapshot->run_id;
+  std::vector<bool> known(m_records.size(), false);
+  std::size_t removed = 0;
+  for (const state::LookupRecord& stored : snapshot->records) {
+    const auto found = index.find(stored.platform, stored.handle);
+    if (!found) {
+      ++removed;
+      continue;
+    }
+    state::LookupRecord& record = m_records[*found];
+    const std::size_t position = record.index;
+    const std::string handle = record.handle;
+    record = stored;
+    record.index = position;
+    record.handle = handle.size() == stored.handle.size() ? stored.handle : handle;
+    known[*found] = true;
+  }
+  std::vector<state::LookupRecord> added;
+  for (std::size_t i = 0; i < m_records.size(); ++i) {
+    if (!known[i]) {
+      added.push_back(m_records[i]);
+    }
+  }
+  if (!added.empty()) {
+    m_store->add_lookups(m_run_id, added);
+  }
+  m_store->set_current_run(m_run_id);
+  m_notes.push_back("resumed the incomplete run in " + m_path);
+  if (!added.empty() || removed > 0) {
+    m_notes.push_back("the roster changed since that run started: " + std::to_string(added.size()) +
+                      " lookups added, " + std::to_string(removed) + " no longer in the roster (ignored)");
+  }
+}
+
+void RunState::finish(bool completed, const std::string& reason) {
+  m_store->end_run(m_run_id, completed ? state::RunStatus::completed : state::RunStatus::incomplete, reason);
+}
+
+}  // namespace cli

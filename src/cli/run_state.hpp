@@ -1,0 +1,44 @@
+#pragma once
+
+// The state file of a run (PRODUCT.md, "State and resume"): which file, the one-process lock,
+// resuming an incomplete run of the same roster or starting a new one, and recording how it ended.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "roster/roster.hpp"
+#include "state/lookup_record.hpp"
+#include "state/sqlite_store.hpp"
+#include "state/state_lock.hpp"
+
+namespace cli {
+
+struct RunOptions;
+
+class RunState {
+ public:
+  // Locks and opens the state file, then resumes or starts the run. Throws core::Fatal: 75 when
+  // another process holds the file, 73 when it cannot be written.
+  RunState(const RunOptions& options, const roster::RosterIndex& index, const std::string& base_url,
+           util::TimePoint now);
+
+  state::Store& store() { return *m_store; }
+  std::vector<state::LookupRecord>& records() { return m_records; }
+  // What the summary should say about the state: resumed, roster changed, jobs abandoned.
+  const std::vector<std::string>& notes() const { return m_notes; }
+  const std::string& path() const { return m_path; }
+
+  // Records how the run ended: completed runs are not resumed; the rest are.
+  void finish(bool completed, const std::string& reason);
+
+ private:
+  std::string m_path;
+  std::unique_ptr<state::StateLock> m_lock;
+  std::unique_ptr<state::SqliteStore> m_store;
+  std::int64_t m_run_id = 0;
+  std::vector<state::LookupRecord> m_records;
+  std::vector<std::string> m_notes;
+};
+
+}  // namespace cli
