@@ -62,10 +62,11 @@ expect_exit 1 "JSONL to stdout" -- bash -c "'$ROSTER_ENRICH' run '$roster' --for
 check "JSONL: 25 lines, each a JSON object" python3 -c "
 import json,sys; lines=open('$WORK/out.jsonl').read().splitlines(); assert len(lines)==25; [json.loads(l) for l in lines]"
 
-# A 429 storm: the simulator allows 20 a minute, the client is told 120. The run completes and
-# never sends a request before a Retry-After has passed.
-start_sim --seed 6 --rate-limit 20 --min-job 10m --max-job 20m
-expect_exit 1 "a run through a 429 storm completes" -- "$ROSTER_ENRICH" run "$roster" -o "$out" 2>"$err"
+# A 429 storm: the simulator allows 3 requests a minute while the client, told 120, submits the
+# 22 creators one per request. The run completes and never sends a request before a Retry-After
+# has passed.
+start_sim --seed 6 --rate-limit 3 --min-job 10m --max-job 20m
+expect_exit 1 "a run through a 429 storm completes" -- "$ROSTER_ENRICH" run "$roster" -o "$out" --batch-size 1 2>"$err"
 sim_stats >"$WORK/stats.json"
 check "the storm did happen (429s received)" test "$(json_get "$WORK/stats.json" 'd["responses_429"]')" -gt 0
 check "no request before a Retry-After had passed" test "$(json_get "$WORK/stats.json" 'd["retry_after_violations"]')" = 0
