@@ -1,0 +1,309 @@
+// The engine against a scripted API: every job's life is written in the test, so the instants of
+// every request can be asserted exactly (the simulator-backed tests in engine_test.cpp check the
+// same rules against a faithful API, with bounds).
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "creatorscore/client.hpp"
+#include "engine/engine.hpp"
+#include "http/client.hpp"
+#include "state/store.hpp"
+#include "support/fake_transport.hpp"
+#include "support/manual_clock.hpp"
+
+using namespace std::chrono_literals;
+using core::LookupStatus;
+using nlohmann::json;
+
+namespace {
+
+util::TimePoint at(util::Duration since_start) { return util::TimePoint{} + since_start; }
+
+// What a job reports when asked at `now`: a bulk-status entry (`job_id` is filled in).
+using JobScript = std::function<json(util::Duration since_submit)>;
+
+json in_flight(std::int64_t eta_seconds) { return {{"status", "processing"}, {"progress", 50}, {"eta_seconds", eta_seconds}}; }
+json done() {
+  return {{"status", "done"},
+          {"progress", 100},
+          {"completed_at", "2026-11-01T01:00:00Z"},
+          {"creator", {{"platform", "tiktok"}, {"handle", "h"}, {"score", 70}, {"tier", "Good"}}}};
+}
+
+// A CreatorScore API written as a script: every creator is queued at submit with `first_eta`
+// seconds, and then reports whatever its JobScript says; unknown ids are not_found.
+class ScriptedApi {
+ public:
+  explicit ScriptedApi(test::ManualClock& clock) : m_clock(clock), transport(&clock) {
+    transport.set_handler([this](const http::Request& request) { return answer(request); });
+  }
+
+  void script(const std::string& handle, std::int64_t first_eta, JobScript job) {
+    m_first_eta[handle] = first_eta;
+    m_jobs["job-" + handle] = std::move(job);
+  }
+  void refuse_next_with_429(int retry_after_seconds) { m_pending_429 = retry_after_seconds; }
+
+  // Instants (since the start) of every request to `path`, and the size of each request's list.
+  std::vector<util::Duration> instants(const std::string& path) const {
+    std::vector<util::Duration> out;
+    for (std::size_t i = 0; i < transport.requests().size(); ++i) {
+      if (transport.requests()[i].url.ends_with(path)) {
+        out.push_back(transport.sent_at()[i] - util::TimePoint{});
+      }
+    }
+    return out;
+  }
+  std::vector<std::size_t> list_sizes(const std::string& path, const std::string& key) const {
+    std::vector<std::size_t> out;
+    for (const http::Request& request : transport.requests()) {
+      if (request.url.ends_with(path)) {
+        out.push_back(json::parse(request.body)[key].size());
+      }
+    }
+    return out;
+  }
+
+
+ private:
+  test::ManualClock& m_clock;
+
+ public:
+  test::FakeTransport transport;
+
+ private:
+  test::TransportResult answer(const http::Request& request) {
+    if (m_pending_429) {
+      const int seconds = *m_pending_429;
+      m_pending_429.reset();
+      return test::response(429, R"({"error":"rate_limited","message":"slow down"})",
+                            {{"Retry-After", std::to_string(seconds)}});
+    }
+    const json body = json::parse(request.body);
+    if (request.url.ends_with("/creators/bulk")) {
+      json results = json::array();
+      for (const json& creator : body["creators"]) {
+        const std::string handle = creator["handle"];
+        m_submitted_at["job-" + handle] = m_clock.now();
+        results.push_back({{"platform", creator["platform"]},
+                           {"handle", handle},
+                           {"status", "queued"},
+                           {"job_id", "job-" + handle},
+                           {"eta_seconds", m_first_eta[handle]},
+                           {"deduplicated", false}});
+      }
+      return test::response(200, json{{"results", results}}.dump());
+    }
+    json jobs = json::array();
+    for (const json& id : body["job_ids"]) {
+      const std::string job_id = id;
+      const auto job = m_jobs.find(job_id);
+      json entry = job == m_jobs.end()
+                       ? json{{"status", "not_found"}, {"message", "no such job"}}
+                       : job->second(m_clock.now() - m_submitted_at[job_id]);
+      entry["job_id"] = job_id;
+      jobs.push_back(entry);
+    }
+    return test::response(200, json{{"jobs", jobs}}.dump());
+  }
+
+  std::map<std::string, std::int64_t> m_first_eta;
+  std::map<std::string, JobScript> m_jobs;
+  std::map<std::string, util::TimePoint> m_submitted_at;
+  std::optional<int> m_pending_429;
+};
+
+struct NoObserver : engine::Observer {};
+
+struct Harness {
+  Harness()
+      : limiter(clock, 120),
+        http_client(api.transport, clock, limiter, http::RetryPolicy{}),
+        client(http_client, "http://127.0.0.1:1", "sk_test_demo") {}
+
+  engine::RunOutcome run(std::vector<state::LookupRecord>& records, engine::EngineConfig config = {}) {
+    engine::Engine engine(client, store, clock, observer, config);
+    return engine.run(records);
+  }
+
+  test::ManualClock clock;
+  ScriptedApi api{clock};
+  http::RateLimiter limiter;
+  http::Client http_client;
+  creatorscore::Client client;
+  state::MemoryStore store;
+  NoObserver observer;
+};
+
+std::vector<state::LookupRecord> creators(std::size_t count) {
+  std::vector<state::LookupRecord> records(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    records[i].index = i;
+    records[i].platform = core::Platform::tiktok;
+    records[i].handle = "c" + std::to_string(i);
+  }
+  return records;
+}
+
+std::vector<util::Duration> minutes(std::initializer_list<int> values) {
+  std::vector<util::Duration> out;
+  for (int value : values) {
+    out.push_back(std::chrono::minutes(value));
+  }
+  return out;
+}
+
+}  // namespace
+
+// Failed checks print instants as seconds since the start: "{60, 120, 180}".
+template <>
+struct doctest::StringMaker<std::vector<util::Duration>> {
+  static doctest::String convert(const std::vector<util::Duration>& instants) {
+    std::string text = "{";
+    for (std::size_t i = 0; i < instants.size(); ++i) {
+      text += (i > 0 ? ", " : "") +
+              std::to_string(std::chrono::duration_cast<std::chrono::seconds>(instants[i]).count());
+    }
+    return (text + "}").c_str();
+  }
+};
+
+TEST_SUITE("engine::Engine on a scripted API") {
+  TEST_CASE("cadence: every 60 s while younger than 30 min, then every 5 min, at exact instants") {
+    Harness h;
+    // The job keeps saying it is nearly done, so only the cadence limits the polls; it ends at 38 min.
+    h.api.script("c0", 30, [](util::Duration age) { return age >= 38min ? done() : in_flight(30); });
+    auto records = creators(1);
+    const auto outcome = h.run(records);
+
+    REQUIRE(outcome.ending == engine::RunOutcome::Ending::completed);
+    CHECK(records[0].status == LookupStatus::scored);
+    CHECK(h.api.instants("/creators/bulk") == minutes({0}));
+    // 1, 2, ..., 30 min (the 30th poll is the first one at age 30 min), then 35 and 40 min.
+    std::vector<util::Duration> expected;
+    for (int minute = 1; minute <= 30; ++minute) {
+      expected.push_back(std::chrono::minutes(minute));
+    }
+    expected.push_back(35min);
+    expected.push_back(40min);
+    CHECK(h.api.instants("/jobs/bulk-status") == expected);
+    CHECK(h.clock.now() == at(40min));
+  }
+
+  TEST_CASE("cadence: the flags move the instants (--poll-interval 2m, --slow-after 10m, --slow-poll-interval 7m)") {
+    Harness h;
+    h.api.script("c0", 1, [](util::Duration age) { return age >= 20min ? done() : in_flight(1); });
+    auto records = creators(1);
+    engine::EngineConfig config;
+    config.poll_interval = 2min;
+    config.slow_after = 10min;
+    config.slow_poll_interval = 7min;
+    h.run(records, config);
+    CHECK(h.api.instants("/jobs/bulk-status") == minutes({2, 4, 6, 8, 10, 17, 24}));
+    CHECK(records[0].status == LookupStatus::scored);
+  }
+
+  TEST_CASE("eta: a job is not polled long before its eta says it ends (70% of the eta, never under the cadence)") {
+    Harness h;
+    // Submitted with an eta of 60 min; at 42 min it says 10 more minutes; at 49 min, one more.
+    h.api.script("c0", 3600, [](util::Duration age) {
+      if (age >= 53min) return done();
+      return in_flight(age < 49min ? 600 : 60);
+    });
+    auto records = creators(1);
+    h.run(records);
+    // 42 = 0.7 × 60; 49 = 42 + 0.7 × 10; 54 = 49 + 5 (the slow cadence outweighs 0.7 × 1 min).
+    CHECK(h.api.instants("/jobs/bulk-status") == minutes({42, 49, 54}));
+    CHECK(records[0].status == LookupStatus::scored);
+  }
+
+  TEST_CASE("batches: 250 creators go as 100 + 100 + 50, and each poll round asks about 100 + 100 + 50 ids") {
+    Harness h;
+    for (int i = 0; i < 250; ++i) {
+      h.api.script("c" + std::to_string(i), 30, [](util::Duration age) { return age >= 2min ? done() : in_flight(30); });
+    }
+    auto records = creators(250);
+    h.run(records);
+    CHECK(h.api.list_sizes("/creators/bulk", "creators") == std::vector<std::size_t>{100, 100, 50});
+    CHECK(h.api.list_sizes("/jobs/bulk-status", "job_ids") == std::vector<std::size_t>{100, 100, 50, 100, 100, 50});
+    CHECK(h.api.instants("/jobs/bulk-status") == minutes({1, 1, 1, 2, 2, 2}));
+    CHECK(std::count_if(records.begin(), records.end(), [](const auto& r) { return r.status == LookupStatus::scored; }) ==
+          250);
+  }
+
+  TEST_CASE("batches: --batch-size 40 sends 40 + 40 + 20") {
+    Harness h;
+    for (int i = 0; i < 100; ++i) {
+      h.api.script("c" + std::to_string(i), 30, [](util::Duration) { return done(); });
+    }
+    auto records = creators(100);
+    engine::EngineConfig config;
+    config.batch_size = 40;
+    h.run(records, config);
+    CHECK(h.api.list_sizes("/creators/bulk", "creators") == std::vector<std::size_t>{40, 40, 20});
+  }
+
+  TEST_CASE("not_found: a job the API no longer knows ends not_found, with its message, and is not asked about again") {
+    Harness h;
+    h.api.script("c0", 30, [](util::Duration age) { return age >= 3min ? done() : in_flight(30); });
+    h.api.script("c1", 30, [](util::Duration) { return json{{"status", "not_found"}, {"message", "job expired"}}; });
+    auto records = creators(2);
+    const auto outcome = h.run(records);
+    CHECK(outcome.ending == engine::RunOutcome::Ending::completed);
+    CHECK(records[0].status == LookupStatus::scored);
+    CHECK(records[1].status == LookupStatus::not_found);
+    CHECK(records[1].error == "job expired");
+    CHECK(h.api.list_sizes("/jobs/bulk-status", "job_ids") == std::vector<std::size_t>{2, 1, 1});
+  }
+
+  TEST_CASE("not_found: a resumed job id the API never issued ends not_found") {
+    Harness h;
+    auto records = creators(1);
+    records[0].status = LookupStatus::pending;
+    records[0].job_id = "job-from-another-life";
+    records[0].submitted_at = at(0s);
+    records[0].last_polled_at = at(0s);
+    const auto outcome = h.run(records);
+    CHECK(outcome.ending == engine::RunOutcome::Ending::completed);
+    CHECK(records[0].status == LookupStatus::not_found);
+    CHECK(records[0].error == "no such job");
+    CHECK(h.api.instants("/creators/bulk").empty());
+    CHECK(h.api.instants("/jobs/bulk-status") == minutes({1}));
+  }
+
+  TEST_CASE("429: the poll is sent again exactly when Retry-After has passed, and the cadence resumes from its answer") {
+    Harness h;
+    h.api.script("c0", 30, [](util::Duration age) { return age >= 150s ? done() : in_flight(30); });
+    auto records = creators(1);
+    h.clock.stop_at(at(59s));  // stop watching at 59 s
+    h.run(records);
+    REQUIRE(records[0].status == LookupStatus::pending);
+    h.clock.clear_stop();
+    h.api.refuse_next_with_429(17);
+    h.run(records);
+    // 60 s: refused; 77 s: sent again; then 60 s after that answer: 137 s (in flight), 197 s (done).
+    const std::vector<util::Duration> expected{60s, 77s, 137s, 197s};
+    CHECK(h.api.instants("/jobs/bulk-status") == expected);
+    CHECK(records[0].status == LookupStatus::scored);
+  }
+
+  TEST_CASE("deadline: the run stops exactly at the deadline, with the job still pending") {
+    Harness h;
+    h.api.script("c0", 30, [](util::Duration age) { return age >= 90min ? done() : in_flight(30); });
+    auto records = creators(1);
+    engine::EngineConfig config;
+    config.deadline = 150s;
+    const auto outcome = h.run(records, config);
+    CHECK(outcome.ending == engine::RunOutcome::Ending::deadline);
+    CHECK(h.clock.now() == at(150s));
+    CHECK(h.api.instants("/jobs/bulk-status") == minutes({1, 2}));
+    CHECK(records[0].status == LookupStatus::pending);
+  }
+}
