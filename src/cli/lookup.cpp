@@ -26,11 +26,17 @@ Examples:
 
 A fresh score costs credits (1-3 by platform). Prints a card on a terminal, JSON otherwise or with --json.)";
 
+constexpr const char* k_lookup_exit_codes =
+    "Exit codes: 0 scored or cached, 75 queued and not done yet (ask again later: the job is not paid\n"
+    "twice, or use --wait), 1 the job failed or the creator was refused, 3 out of credits, 64 usage,\n"
+    "69 API unavailable, 77 bad key.";
+
 }  // namespace
 
 CLI::App* add_lookup_command(CLI::App& app, LookupOptions& options) {
   CLI::App* command = app.add_subcommand("lookup", "one creator, cache-or-queue; waits for the score with --wait");
   command->description(k_lookup_description);
+  command->footer(k_lookup_exit_codes);
   command->add_option("PLATFORM", options.platform, "tiktok, instagram, youtube, x/twitter, ...")->required();
   command->add_option("HANDLE", options.handle, "the creator's handle (a leading @ is dropped)")->required();
   command
