@@ -4,23 +4,6 @@
 
 namespace sim {
 
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
-}  // namespace
-
 std::string SimResponse::header(std::string_view name) const {
   return find_header(headers, name).value_or(std::string());
 }
@@ -36,22 +19,8 @@ std::optional<std::string> find_header(const Headers& headers, std::string_view 
 }
 
 std::string percent_decode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '%' && i + 2 < text.size()) {
-      const int high = hex_value(text[i + 1]);
-      const int low = hex_value(text[i + 2]);
-      if (high >= 0 && low >= 0) {
-        out += static_cast<char>(high * 16 + low);
-        i += 2;
-        continue;
-      }
-    }
-    out += (plus_is_space && c == '+') ? ' ' : c;
-  }
-  return out;
+  // A malformed escape is kept as written, as lenient servers do; the handle check then rejects it.
+  return util::percent_decode(text, plus_is_space).value_or(std::string(text));
 }
 
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query) {

@@ -6,7 +6,6 @@
 #include "creatorscore/client.hpp"
 #include "engine/batch_planner.hpp"
 #include "engine/poll_scheduler.hpp"
-#include "util/text.hpp"
 
 namespace engine {
 
@@ -18,14 +17,6 @@ using creatorscore::ApiErrorKind;
 constexpr std::size_t k_max_ids_per_poll = 100;  // POST /jobs/bulk-status takes at most 100
 // A submitted creator missing from the API's answer is sent once more, then given up on.
 constexpr int k_max_submit_attempts = 2;
-
-std::string identity(std::string_view platform_name, std::string_view handle) {
-  const auto platform = core::parse_platform(platform_name);
-  std::string key(platform ? core::platform_name(*platform) : platform_name);
-  key += '\x1f';
-  key += util::to_lower(handle);
-  return key;
-}
 
 bool wants_include(const EngineConfig& config, const state::LookupRecord& record) {
   return !config.include.empty() && !record.include_fetched &&
@@ -147,7 +138,7 @@ bool Engine::submit_next_batch(std::vector<state::LookupRecord>& records, RunOut
     const state::LookupRecord& record = records[index];
     request.push_back({record.platform, record.handle});
     batch.push_back(&record);
-    by_identity.emplace(identity(core::platform_name(record.platform), record.handle), index);
+    by_identity.emplace(state::lookup_key(record), index);
     ++m_submit_attempts[index];
   }
   // Write-ahead: the intent is durable before the request can charge anything.
@@ -182,7 +173,8 @@ bool Engine::submit_next_batch(std::vector<state::LookupRecord>& records, RunOut
   bool out_of_credits = false;
   std::int64_t charged_here = 0;
   for (const creatorscore::ItemResult& item : response->results) {
-    const auto found = by_identity.find(identity(item.platform, item.handle));
+    const std::optional<core::Platform> platform = core::parse_platform(item.platform);
+    const auto found = platform ? by_identity.find(state::lookup_key(*platform, item.handle)) : by_identity.end();
     if (found == by_identity.end()) {
       continue;  // a creator we did not ask about in this batch
     }

@@ -5,27 +5,7 @@
 
 namespace roster {
 
-namespace {
-
 static_assert(k_max_handle_chars == 100, "the reason text below says 100");
-
-bool equals_ignoring_case(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-    if (c != lower[i]) {
-      return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
 
 std::string_view strip_handle(std::string_view cell) {
   std::string_view text = util::trim(cell);
@@ -72,11 +52,11 @@ std::string_view handle_problem(std::string_view handle) {
 
 std::optional<core::Platform> platform_from_cell(std::string_view cell) {
   const std::string_view name = util::trim(cell);
-  if (equals_ignoring_case(name, "twitter")) {
+  if (util::equals_ignoring_case(name, "twitter")) {
     return core::Platform::x;
   }
   for (const core::Platform platform : core::k_all_platforms) {
-    if (equals_ignoring_case(name, core::platform_name(platform))) {
+    if (util::equals_ignoring_case(name, core::platform_name(platform))) {
       return platform;
     }
   }

@@ -36,30 +36,9 @@ constexpr std::array<Host, 14> k_hosts = {{
 constexpr std::array<std::string_view, 7> k_host_prefixes = {"www.", "m.", "mobile.", "web.", "old.", "new.",
                                                              "en."};
 
-// `lower` is lower case already; no allocation (this runs for every handle cell).
-bool starts_with_lower(std::string_view text, std::string_view lower) {
-  if (text.size() < lower.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < lower.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-    if (c != lower[i]) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view lower) {
-  return a.size() == lower.size() && starts_with_lower(a, lower);
-}
-
 bool one_of(std::string_view segment, std::initializer_list<std::string_view> names) {
   for (const std::string_view name : names) {
-    if (equals_ignoring_case(segment, name)) {
+    if (util::equals_ignoring_case(segment, name)) {
       return true;
     }
   }
@@ -118,43 +97,18 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 // Percent-decodes `segment` into `out`; false for a malformed escape or non-UTF-8 result.
 bool decode_segment(std::string_view segment, std::string& out) {
-  out.clear();
   if (segment.find('%') == std::string_view::npos) {
-    out.assign(segment);
+    out.assign(segment);  // the common case, without an allocation per handle
     return true;
   }
-  for (std::size_t i = 0; i < segment.size(); ++i) {
-    if (segment[i] != '%') {
-      out += segment[i];
-      continue;
-    }
-    if (i + 2 >= segment.size()) {
-      return false;
-    }
-    const int high = hex_value(segment[i + 1]);
-    const int low = hex_value(segment[i + 2]);
-    if (high < 0 || low < 0) {
-      return false;
-    }
-    out += static_cast<char>(high * 16 + low);
-    i += 2;
+  std::optional<std::string> decoded = util::percent_decode(segment);
+  if (!decoded || !util::is_valid_utf8(*decoded)) {
+    return false;
   }
-  return util::is_valid_utf8(out);
+  out = std::move(*decoded);
+  return true;
 }
 
 struct Segments {
@@ -203,7 +157,7 @@ std::string_view profile_link_form(Platform platform) {
 
 bool looks_like_link(std::string_view text) {
   text = util::trim(text);
-  if (starts_with_lower(text, "http://") || starts_with_lower(text, "https://") ||
+  if (util::starts_with_ignoring_case(text, "http://") || util::starts_with_ignoring_case(text, "https://") ||
       text.substr(0, 2) == "//") {
     return true;
   }
@@ -222,9 +176,9 @@ std::string parse_profile_link(std::string_view text, Platform& platform, std::s
     return "profile link is empty";
   }
   std::string_view rest = text;
-  if (starts_with_lower(rest, "https://")) {
+  if (util::starts_with_ignoring_case(rest, "https://")) {
     rest.remove_prefix(8);
-  } else if (starts_with_lower(rest, "http://")) {
+  } else if (util::starts_with_ignoring_case(rest, "http://")) {
     rest.remove_prefix(7);
   } else if (rest.substr(0, 2) == "//") {
     rest.remove_prefix(2);
@@ -275,7 +229,7 @@ std::string parse_profile_link(std::string_view text, Platform& platform, std::s
     case Platform::youtube:
       if (first.size() >= 2 && first.front() == '@') {
         raw = first.substr(1);
-      } else if (equals_ignoring_case(first, "channel")) {
+      } else if (util::equals_ignoring_case(first, "channel")) {
         return "youtube.com/channel/... names a channel id, not a handle (expected youtube.com/@handle)";
       } else if (one_of(first, {"c", "user"})) {
         return "youtube.com/" + printable(first) +
@@ -290,26 +244,26 @@ std::string parse_profile_link(std::string_view text, Platform& platform, std::s
           return "link has no handle (expected " + form + ")";
         }
         raw = second;
-      } else if (equals_ignoring_case(first, "r")) {
+      } else if (util::equals_ignoring_case(first, "r")) {
         return "reddit.com/r/... is a subreddit, not a user profile (expected " + form + ")";
       } else {
         return not_profile;
       }
       break;
     case Platform::linkedin:
-      if (equals_ignoring_case(first, "in")) {
+      if (util::equals_ignoring_case(first, "in")) {
         if (second.empty()) {
           return "link has no handle (expected " + form + ")";
         }
         raw = second;
-      } else if (equals_ignoring_case(first, "company")) {
+      } else if (util::equals_ignoring_case(first, "company")) {
         return "linkedin.com/company/... is a company page, not a profile (expected " + form + ")";
       } else {
         return not_profile;
       }
       break;
     case Platform::snapchat:
-      if (equals_ignoring_case(first, "add")) {
+      if (util::equals_ignoring_case(first, "add")) {
         if (second.empty()) {
           return "link has no handle (expected " + form + ")";
         }
@@ -321,7 +275,7 @@ std::string parse_profile_link(std::string_view text, Platform& platform, std::s
       }
       break;
     case Platform::facebook:
-      if (equals_ignoring_case(first, "profile.php")) {
+      if (util::equals_ignoring_case(first, "profile.php")) {
         return "facebook.com/profile.php?id=... has no handle (expected " + form + ")";
       }
       if (one_of(first, {"pages", "groups", "watch", "events", "marketplace", "gaming", "share", "sharer",

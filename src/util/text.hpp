@@ -2,6 +2,7 @@
 
 // Small text helpers that know nothing of CreatorScore.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,7 +19,13 @@ std::vector<std::string> split(std::string_view text, char separator);
 
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
+// ASCII case-insensitive comparisons, without allocating (they run for every roster cell).
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix);
+bool equals_ignoring_case(std::string_view a, std::string_view b);
+
+// Decodes %XX escapes (and `+` as a space when `plus_is_space`, as in query strings); nullopt
+// when a `%` is not followed by two hex digits. The result may be any bytes: check it as needed.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space = false);
 
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool is_valid_utf8(std::string_view text);
