@@ -21,7 +21,7 @@ namespace cli {
 using core::ExitCode;
 using core::Fatal;
 
-std::string resolve_base_url(const GlobalOptions& options) {
+std::string configured_base_url(const GlobalOptions& options) {
   std::string url = options.base_url;
   if (url.empty()) {
     const char* from_env = std::getenv("CREATORSCORE_BASE_URL");
@@ -30,6 +30,11 @@ std::string resolve_base_url(const GlobalOptions& options) {
   while (!url.empty() && url.back() == '/') {
     url.pop_back();
   }
+  return url;
+}
+
+std::string resolve_base_url(const GlobalOptions& options) {
+  const std::string url = configured_base_url(options);
   if (const auto problem = http::insecure_url_problem(url)) {
     const bool only_insecure = util::starts_with_ignoring_case(url, "http://");
     if (!(only_insecure && options.allow_insecure_http)) {

@@ -26,9 +26,13 @@ class Client;
 
 namespace cli {
 
-// The base URL from --base-url, CREATORSCORE_BASE_URL or the default, without a trailing slash.
-// Throws core::Fatal(usage) for a URL that is not http(s) or is plain http to a non-loopback host
-// without --allow-insecure-http: the key would travel in clear.
+// The base URL from --base-url, CREATORSCORE_BASE_URL or the default, without a trailing slash,
+// unchecked: for commands that send nothing (`status` derives the state file's name from it).
+std::string configured_base_url(const GlobalOptions& options);
+
+// configured_base_url(), checked before any request. Throws core::Fatal(usage) for a URL that is
+// not http(s) or is plain http to a non-loopback host without --allow-insecure-http: the key would
+// travel in clear.
 std::string resolve_base_url(const GlobalOptions& options);
 
 // The key from --api-key-file (`-` = stdin, first line, surrounding white space dropped) or

@@ -85,10 +85,12 @@ int run(int argc, char** argv) {
   AccountOptions account;
   QuoteOptions quote;
   RunOptions run_options;
+  StatusOptions status;
   LookupOptions lookup;
   CLI::App* account_command = add_account_command(app, account);
   CLI::App* quote_command = add_quote_command(app, quote);
   CLI::App* run_command = add_run_command(app, run_options);
+  CLI::App* status_command = add_status_command(app, status);
   CLI::App* lookup_command = add_lookup_command(app, lookup);
   for (int i = 0; i < argc; ++i) {
     run_options.argv.emplace_back(argv[i]);
@@ -123,6 +125,8 @@ int run(int argc, char** argv) {
       code = run_quote(quote, global);
     } else if (run_command->parsed()) {
       code = run_run(run_options, global);
+    } else if (status_command->parsed()) {
+      code = run_status(status, global);
     } else if (lookup_command->parsed()) {
       code = run_lookup(lookup, global);
     }

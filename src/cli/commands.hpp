@@ -59,6 +59,14 @@ struct RunOptions {
 CLI::App* add_run_command(CLI::App& app, RunOptions& options);
 core::ExitCode run_run(const RunOptions& options, const GlobalOptions& global);
 
+struct StatusOptions {
+  std::string roster;  // the roster the run was started with; or
+  std::string state;   // --state FILE
+  bool json = false;
+};
+CLI::App* add_status_command(CLI::App& app, StatusOptions& options);
+core::ExitCode run_status(const StatusOptions& options, const GlobalOptions& global);
+
 struct LookupOptions {
   std::string platform;
   std::string handle;

@@ -1,8 +1,7 @@
 #include "cli/run_state.hpp"
 
-#include <filesystem>
-
 #include "cli/commands.hpp"
+#include "cli/state_file.hpp"
 #include "core/exit_code.hpp"
 #include "state/state_path.hpp"
 
@@ -11,31 +10,10 @@ namespace cli {
 using core::ExitCode;
 using core::Fatal;
 
-namespace {
-
-std::string absolute_roster(const std::string& roster) {
-  if (roster == "-") {
-    return roster;
-  }
-  std::error_code error;
-  const auto absolute = std::filesystem::absolute(roster, error);
-  return error ? roster : absolute.lexically_normal().string();
-}
-
-}  // namespace
-
 RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, const std::string& base_url,
                    util::TimePoint now) {
-  const std::string roster_path = absolute_roster(options.roster.roster);
-  if (!options.state.empty()) {
-    m_path = options.state;
-  } else {
-    auto path = state::default_state_path(roster_path, base_url, state::state_directories_from_environment());
-    if (!path) {
-      throw Fatal(ExitCode::cannot_write, path.error() + "; pass --state FILE");
-    }
-    m_path = *path;
-  }
+  const std::string roster_path = absolute_roster_path(options.roster.roster);
+  m_path = resolve_state_path(options.state, options.roster.roster, base_url);
   if (auto made = state::create_parent_directories(m_path); !made) {
     throw Fatal(ExitCode::cannot_write, made.error());
   }
