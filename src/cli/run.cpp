@@ -3,6 +3,7 @@
 // outcome to PRODUCT.md's exit codes.
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <cstdlib>
 #include <unistd.h>
@@ -149,6 +150,18 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
 
 namespace {
 
+// Why an invocation left the run incomplete, as `status` shows it: the ending, or for a run that
+// went through to the end with lookups skipped, what skipped them.
+std::string stop_reason(const engine::RunOutcome& outcome, const std::vector<state::LookupRecord>& records) {
+  if (outcome.ending != engine::RunOutcome::Ending::completed) {
+    return std::string(engine::ending_name(outcome.ending));
+  }
+  const bool out_of_credits = std::any_of(records.begin(), records.end(), [](const state::LookupRecord& record) {
+    return record.status == core::LookupStatus::skipped && record.error == "insufficient_credits";
+  });
+  return out_of_credits ? "out of credits" : "--max-credits reached";
+}
+
 output::ProgressStyle progress_style(const GlobalOptions& global) {
   if (global.quiet) {
     return output::ProgressStyle::quiet;
@@ -225,8 +238,8 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   };
   const auto written = output::write_enriched(write_options, **reader, resolve);
 
-  run_state.finish(outcome.ending == engine::RunOutcome::Ending::completed && !outcome.unsubmitted_left,
-                   std::string(engine::ending_name(outcome.ending)));
+  const bool finished = outcome.ending == engine::RunOutcome::Ending::completed && !outcome.unsubmitted_left;
+  run_state.finish(finished, finished ? std::string(engine::ending_name(outcome.ending)) : stop_reason(outcome, records));
 
   output::RunSummary summary;
   summary.rows = index.rows;

@@ -86,6 +86,8 @@ check "3: skipped rows are all budget_exhausted" test "$(rows_with "$WORK/o3.csv
 check "3: submitted jobs still collected (none pending)" test "$(rows_with "$WORK/o3.csv" pending)" = 0
 check "3: rows of charged jobs are scored" test "$(rows_with "$WORK/o3.csv" scored)" = "$(st 'len([j for j in d["jobs"] if j["status"]=="done"])')"
 expect_exit 3 "precedence: budget reached + invalid rows -> 3" -- "$R" run "$FIX/mixed.csv" -o "$WORK/o3b.csv" --state "$WORK/s3b.db" --max-credits 0 -q 2>"$E"
+check "3: status says the run is incomplete because --max-credits was reached" \
+  test "$("$R" status --state "$WORK/s3b.db" --json | json_get - 'd["run_status"] + "/" + d["stop_reason"]')" = "incomplete/--max-credits reached"
 
 start_sim --seed 5 --min-job 10m --max-job 15m --tenant sk_test_demo:Demo:3
 expect_exit 3 "3: tenant balance of 3 credits" -- "$R" run "$FIX/all_platforms.csv" -o "$WORK/o3c.csv" --state "$WORK/s3c.db" -q 2>"$E"
@@ -94,6 +96,8 @@ check "3: never charged past the balance" test "$(st 'd["credits_charged_total"]
 check "3: balance not negative" test "$(st 'd["balances"]["sk_test_demo"]["balance"]')" -ge 0
 check "3: rows skipped with insufficient_credits" test "$(rows_with "$WORK/o3c.csv" skipped insufficient_credits)" -ge 1
 check "3: queued jobs still collected (none pending)" test "$(rows_with "$WORK/o3c.csv" pending)" = 0
+check "3: status says the run is incomplete because credits ran out" \
+  test "$("$R" status --state "$WORK/s3c.db" --json | json_get - 'd["run_status"] + "/" + d["stop_reason"]')" = "incomplete/out of credits"
 
 # --- 69: API down ---
 start_sim --seed 5 --fault-503 1
