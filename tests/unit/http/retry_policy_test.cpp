@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <vector>
+
 #include "http/retry_policy.hpp"
 
 using namespace std::chrono_literals;
@@ -75,6 +77,19 @@ TEST_SUITE("http::RetryPolicy") {
     CHECK(largest_early <= config.base_delay);
     CHECK(largest_late > util::Duration(30s));  // grew far beyond the first delay...
     CHECK(largest_late <= config.max_delay);     // ...but never past the cap
+  }
+
+  TEST_CASE("decide: the jitter follows its seed (one seed per process keeps clients out of step)") {
+    const auto delays = [](std::uint64_t seed) {
+      http::RetryPolicy policy({}, seed);
+      std::vector<util::Duration> out;
+      for (int attempt = 1; attempt <= 6; ++attempt) {
+        out.push_back(policy.decide(http::AttemptOutcome{503, false, true, std::nullopt}, attempt).delay);
+      }
+      return out;
+    };
+    CHECK(delays(1) == delays(1));
+    CHECK(delays(1) != delays(2));
   }
 
   TEST_CASE("decide: gives up after max_attempts") {
