@@ -1,6 +1,6 @@
 // libFuzzer target: any bytes as a roster file, read through every layout and index_roster.
 // Must give rows or a RosterError, never a crash, leak or undefined behaviour. Build and run with
-// tests/fuzz/run_roster_fuzz.sh.
+// tests/fuzz/run_fuzz.sh roster.
 
 #include <unistd.h>
 
