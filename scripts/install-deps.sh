@@ -11,6 +11,7 @@ packages=(
   clang libclang-rt-14-dev   # libFuzzer and sanitizer runtimes for the fuzz targets
   mandoc                     # `mandoc -Tlint` checks the man page
   python3                    # test helpers
+  zsh                        # the zsh completion test
 )
 
 missing=()
