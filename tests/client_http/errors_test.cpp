@@ -536,3 +536,51 @@ TEST_SUITE("client_http: error codes") {
     }
   }
 }
+
+TEST_SUITE("client_http: lost responses") {
+  TEST_CASE("a submit whose answer never arrives (slow response, client timeout) is retried, and the retry comes "
+            "back deduplicated:true with the same job: charged once") {
+    SimProcess sim(k_scale, sim_flags());
+    SimAdmin admin(sim);
+    const std::string fresh = pick_handle(Platform::youtube, "slow_", false);
+    admin.set_config({{"fault_slow", 1.0}, {"slow_delay_ms", 1500}});
+    // cli::ApiSession has no way to shorten the transport's timeout (60 s); this one case builds the
+    // same pieces with a 300 ms one, so the slow answer is lost after the simulator charged for it.
+    util::RealClock clock(sim.time_scale());
+    http::CurlOptions options;
+    options.total_timeout = std::chrono::milliseconds(300);
+    http::CurlTransport transport(options);
+    http::RateLimiter limiter(clock, 120);
+    http::Client http_client(transport, clock, limiter, http::RetryPolicy{});
+    creatorscore::Client api(http_client, sim.base_url(), k_key);
+    std::vector<http::ErrorKind> errors;
+    std::vector<int> statuses;
+    http_client.set_observer([&](const http::ExchangeEvent& event) {
+      statuses.push_back(event.response != nullptr ? event.response->status : 0);
+      errors.push_back(event.error != nullptr ? event.error->kind : http::ErrorKind::other);
+      if (event.attempt == 1) {
+        admin.set_config({{"fault_slow", 0.0}});
+      }
+    });
+
+    auto submitted = api.submit_bulk({{Platform::youtube, fresh}});
+    REQUIRE_MESSAGE(submitted, (submitted ? "" : submitted.error().message));
+    REQUIRE(statuses.size() == 2);
+    CHECK(statuses[0] == 0);
+    CHECK(errors[0] == http::ErrorKind::timeout);
+    CHECK(statuses[1] == 200);
+    REQUIRE(submitted->results.size() == 1);
+    const auto& item = submitted->results[0];
+    CHECK(item.outcome == ItemOutcome::queued);
+    CHECK(item.deduplicated);
+    CHECK(item.credits_charged == 0);
+    CHECK(submitted->credits_spent == 0);
+
+    json stats = admin.stats();
+    CHECK(stats["credits_charged_by_creator"] == json{{creator_key(Platform::youtube, fresh), 3}});
+    CHECK(stats["jobs"].size() == 1);
+    CHECK(stats["jobs"][0]["job_id"] == item.job_id);
+    CHECK(stats["faults"] == json{{"slow", 1}});
+    CHECK(stats["balances"][k_key]["balance"] == 997);
+  }
+}
