@@ -91,8 +91,8 @@ ApiSession::ApiSession(const GlobalOptions& options, std::string base_url, std::
   m_transport = std::make_unique<http::CurlTransport>(curl_options);
   m_limiter = std::make_unique<http::RateLimiter>(*m_clock, static_cast<std::size_t>(options.rate_limit));
   // A seed per process: many clients started by the same cron minute must not retry in step.
-  const std::uint64_t jitter_seed = (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
-  m_http = std::make_unique<http::Client>(*m_transport, *m_clock, *m_limiter, http::RetryPolicy{{}, jitter_seed});
+  m_jitter_seed = (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
+  m_http = std::make_unique<http::Client>(*m_transport, *m_clock, *m_limiter, http::RetryPolicy{{}, m_jitter_seed});
   if (options.verbosity > 0 && !options.quiet) {
     m_http->set_observer([](const http::ExchangeEvent& event) {
       const char* method = event.request->method == http::Method::get ? "GET" : "POST";

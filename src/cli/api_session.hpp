@@ -5,6 +5,7 @@
 // and one retry policy shared by every request, and the CreatorScore client on top.
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -56,9 +57,12 @@ class ApiSession {
   http::RateLimiter& limiter() { return *m_limiter; }
   creatorscore::Client& api() { return *m_api; }
   const std::string& base_url() const { return m_base_url; }
+  // Drawn per process; tests use it to predict the back-off delays.
+  std::uint64_t retry_jitter_seed() const { return m_jitter_seed; }
 
  private:
   std::string m_base_url;
+  std::uint64_t m_jitter_seed = 0;
   std::unique_ptr<util::RealClock> m_clock;
   std::unique_ptr<http::Transport> m_transport;
   std::unique_ptr<http::RateLimiter> m_limiter;

@@ -21,9 +21,9 @@ namespace {
 constexpr int k_max_attempts = 8;  // http::RetryConfig's default, as cli::ApiSession builds it
 
 // The back-off delays the session's policy draws for `retries` retries of `outcome`: a twin of the
-// policy cli::ApiSession builds (default config, default jitter seed) makes the same draws.
-std::vector<util::Duration> twin_backoff(const http::AttemptOutcome& outcome, int retries) {
-  http::RetryPolicy twin{};
+// policy cli::ApiSession builds (default config, the session's jitter seed) makes the same draws.
+std::vector<util::Duration> twin_backoff(const http::AttemptOutcome& outcome, int retries, std::uint64_t seed) {
+  http::RetryPolicy twin({}, seed);
   std::vector<util::Duration> delays;
   for (int attempt = 1; attempt <= retries; ++attempt) {
     const http::RetryDecision decision = twin.decide(outcome, attempt);
@@ -34,9 +34,10 @@ std::vector<util::Duration> twin_backoff(const http::AttemptOutcome& outcome, in
 }
 
 // Each retry was sent only after its back-off had passed since the previous answer.
-void check_backoff(const std::vector<Exchange>& exchanges, const http::AttemptOutcome& outcome) {
+void check_backoff(const Stack& stack, const http::AttemptOutcome& outcome) {
+  const std::vector<Exchange>& exchanges = stack.exchanges();
   REQUIRE(exchanges.size() >= 2);
-  const auto delays = twin_backoff(outcome, static_cast<int>(exchanges.size()) - 1);
+  const auto delays = twin_backoff(outcome, static_cast<int>(exchanges.size()) - 1, stack.retry_jitter_seed());
   util::Duration total{0};
   for (std::size_t k = 1; k < exchanges.size(); ++k) {
     CAPTURE(k);
@@ -376,7 +377,7 @@ TEST_SUITE("client_http: error codes") {
     CHECK(failed.error().code == "queue_failed");
     CHECK(contains(failed.error().message, "answered HTTP 500 queue_failed after 8 attempts"));
     REQUIRE(stack.exchanges().size() == k_max_attempts);
-    check_backoff(stack.exchanges(), status_outcome(500));
+    check_backoff(stack, status_outcome(500));
     json stats = admin.stats();
     CHECK(stats["requests_by_status"] == json{{"500", k_max_attempts}});
     CHECK(stats["faults"] == json{{"500", k_max_attempts}});
@@ -412,7 +413,7 @@ TEST_SUITE("client_http: error codes") {
     CHECK(stack.exchanges()[0].status == 500);
     CHECK(stack.exchanges()[1].status == 500);
     CHECK(stack.exchanges()[2].status == 200);
-    check_backoff(stack.exchanges(), status_outcome(500));
+    check_backoff(stack, status_outcome(500));
     json stats = admin.stats();
     CHECK(stats["requests_by_status"] == json{{"500", 2}, {"200", 1}});
     CHECK(stats["credits_charged_by_creator"] == json{{creator_key(Platform::youtube, fresh), 3}});
@@ -432,7 +433,7 @@ TEST_SUITE("client_http: error codes") {
       CHECK(account.error().code == "auth_unavailable");
       CHECK(contains(account.error().message, "GET /api/v1/account answered HTTP 503 auth_unavailable after 8 attempts"));
       REQUIRE(stack.exchanges().size() == k_max_attempts);
-      check_backoff(stack.exchanges(), status_outcome(503));
+      check_backoff(stack, status_outcome(503));
       json stats = admin.stats();
       CHECK(stats["requests_by_status"] == json{{"503", k_max_attempts}});
     }
@@ -449,7 +450,7 @@ TEST_SUITE("client_http: error codes") {
       REQUIRE(stack.exchanges().size() == 4);
       CHECK(stack.exchanges()[2].status == 503);
       CHECK(stack.exchanges()[3].status == 200);
-      check_backoff(stack.exchanges(), status_outcome(503));
+      check_backoff(stack, status_outcome(503));
       json stats = admin.stats();
       CHECK(stats["requests_by_status"] == json{{"503", k_max_attempts + 3}, {"200", 1}});
     }
@@ -474,7 +475,7 @@ TEST_SUITE("client_http: error codes") {
         CHECK(exchange.status == 0);
         CHECK(exchange.error == http::ErrorKind::dropped);
       }
-      check_backoff(stack.exchanges(), dropped_outcome());
+      check_backoff(stack, dropped_outcome());
       json stats = admin.stats();
       CHECK(stats["requests_by_status"] == json{{"dropped", k_max_attempts}});
       CHECK(stats["credits_charged_total"] == 0);
@@ -512,7 +513,7 @@ TEST_SUITE("client_http: error codes") {
       CHECK(submitted.error().http_status == 200);
       CHECK(contains(submitted.error().message, "not the JSON the API promised (HTTP 200, 8 attempts)"));
       REQUIRE(stack.exchanges().size() == k_max_attempts);
-      check_backoff(stack.exchanges(), status_outcome(200, false));
+      check_backoff(stack, status_outcome(200, false));
       json stats = admin.stats();
       CHECK(stats["requests_by_status"] == json{{"200", k_max_attempts}});
       CHECK(stats["faults"] == json{{"malformed", k_max_attempts}});

@@ -81,6 +81,7 @@ class Stack {
   util::RealClock& clock() { return m_session->clock(); }
   const std::string& base_url() const { return m_base_url; }
   const std::vector<Exchange>& exchanges() const { return m_exchanges; }
+  std::uint64_t retry_jitter_seed() const { return m_session->retry_jitter_seed(); }
 
   // Called after each exchange is recorded (e.g. to clear a fault between two attempts).
   void on_exchange(std::function<void(const Exchange&)> hook) { m_hook = std::move(hook); }
