@@ -27,6 +27,7 @@ Exit 0 when the key works, 77 when it is missing or rejected, 69 when the API st
 CLI::App* add_account_command(CLI::App& app, AccountOptions& options) {
   CLI::App* command = app.add_subcommand("account", "check the key; show tenant, balance and the pricing table");
   command->description(k_account_description);
+  command->footer("Exit codes: 0 the key works, 64 usage, 69 API unavailable, 77 missing or rejected key.");
   command->add_flag("--json", options.json, "print JSON for scripts");
   return command;
 }

@@ -30,6 +30,9 @@ cannot be opened.)";
 CLI::App* add_quote_command(CLI::App& app, QuoteOptions& options) {
   CLI::App* command = app.add_subcommand("quote", "read and check the roster; worst-case credits vs balance");
   command->description(k_quote_description);
+  command->footer(
+      "Exit codes: 0 the roster was read, 64 usage, 65 roster unusable, 66 cannot open roster,\n"
+      "69 API unavailable, 77 bad key (only with a key: without one, the balance is left out).");
   add_roster_options(*command, options.roster);
   command->add_flag("--json", options.json, "print JSON for scripts");
   return command;

@@ -144,7 +144,7 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
       ->delimiter(',')
       ->check(CLI::IsMember({"narrative", "velocity", "risk_flags", "detailed_analysis"}));
   command->add_flag("--no-formula-guard", options.no_formula_guard,
-                    "do not prefix API text starting with = + - @ with ' in CSV output");
+                    "do not prefix API text starting with = + - @ TAB CR with ' in CSV output");
   return command;
 }
 

@@ -41,6 +41,9 @@ std::string start_a_run_hint(const StatusOptions& options, const std::string& pa
 CLI::App* add_status_command(CLI::App& app, StatusOptions& options) {
   CLI::App* command = app.add_subcommand("status", "show a run's progress from its state file, offline");
   command->description(k_status_description);
+  command->footer(
+      "Exit codes: 0 a run was shown, 64 usage, 66 no state file (or no run in it),\n"
+      "73 not a readable roster-enrich state file.");
   CLI::Option* roster =
       command->add_option("ROSTER", options.roster, "the roster the run was started with (`-` = standard input)");
   command->add_option("--state", options.state, "the state file (instead of the default derived from ROSTER and URL)")
