@@ -37,7 +37,8 @@ RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, 
     m_path = *path;
   }
   if (auto made = state::create_parent_directories(m_path); !made) {
-    throw Fatal(ExitCode::cannot_write, made.error());
+    throw Fatal(ExitCode::cannot_write,
+                "cannot create the state file " + m_path + ": " + made.error() + "; pass --state FILE");
   }
   auto lock = state::StateLock::acquire(m_path);
   if (!lock) {
