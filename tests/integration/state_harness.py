@@ -203,7 +203,7 @@ def signal_at(sim_url, state, command, when, out="", config_when=(), delay_ms=0,
     after = {k: after_names[k] for k in ("bulk", "polls", "account", "total", "db", "tmp", "out_exists")}
     stats = after_names.seen["_stats"]
     sim.close()
-    return {"landed": landed, "rc": rc, "at": at, "fired": fired, "after": after, "piped_bytes": piped,
+    return {"landed": landed, "rc": rc, "pid": proc.pid, "at": at, "fired": fired, "after": after, "piped_bytes": piped,
             "charged": stats["credits_charged_by_creator"], "elapsed": round(time.monotonic() - started, 3)}
 
 
@@ -294,3 +294,21 @@ class Checks:
 
     def note(self, text):
         print(f"# {text}", flush=True)
+
+
+def write_roster(path, extra=()):
+    """40 unique creators over every platform (8 batches of 5), a duplicate in another spelling,
+    an invalid row, and a doomed `missing_` creator (its job fails and is refunded) in the last
+    batch, away from the submits the kill points interrupt: a failed-and-refunded job that is
+    resubmitted is charged again, which is right but not what those points are about."""
+    plats = ["tiktok", "instagram", "youtube", "x", "twitch", "kick", "reddit", "linkedin", "threads", "facebook",
+             "snapchat"]
+    rows = [(f"Creator {i}", plats[i % len(plats)], f"kt_creator_{i:02d}") for i in range(39)]
+    rows.insert(37, ("Gone", "tiktok", "missing_kt_gone"))
+    rows.insert(12, ("Dup", "youtube", "@KT_Creator_02"))
+    rows.insert(20, ("Bad", "tiktok", "has space"))
+    rows.extend(extra)
+    with open(path, "w") as f:
+        f.write("name,platform,handle\n")
+        f.writelines(f"{n},{p},{h}\n" for n, p, h in rows)
+    return rows

@@ -6,7 +6,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from state_harness import Checks, SimProcess, db_view, has_secret, normalise, overcharged, run, signal_at  # noqa: E402
+from state_harness import (Checks, SimProcess, has_secret, normalise, overcharged, run, signal_at,  # noqa: E402
+                           write_roster)
 
 WORK = sys.argv[1]
 R, SIM_BIN = os.environ["ROSTER_ENRICH"], os.environ["CREATORSCORE_SIM"]
@@ -14,19 +15,8 @@ KEY = os.environ["CREATORSCORE_API_KEY"]
 SIM_ARGS = ["--seed", "21", "--min-job", "10m", "--max-job", "20m", "--tenant", f"{KEY}:Kill Agency:1000"]
 c = Checks()
 
-# 40 unique creators over every platform, in 8 batches of 5, plus a duplicate (another spelling)
-# and an invalid row. The doomed `missing_` creator (its job fails and is refunded) sits in the
-# last batch, away from the submits that are killed mid-answer: a failed-and-refunded job that is
-# resubmitted is charged again, which is right but not what these points are about.
 ROSTER = os.path.join(WORK, "roster.csv")
-plats = ["tiktok", "instagram", "youtube", "x", "twitch", "kick", "reddit", "linkedin", "threads", "facebook", "snapchat"]
-rows = [(f"Creator {i}", plats[i % len(plats)], f"kt_creator_{i:02d}") for i in range(39)]
-rows.insert(37, ("Gone", "tiktok", "missing_kt_gone"))
-rows.insert(12, ("Dup", "youtube", "@KT_Creator_02"))
-rows.insert(20, ("Bad", "tiktok", "has space"))
-with open(ROSTER, "w") as f:
-    f.write("name,platform,handle\n")
-    f.writelines(f"{n},{p},{h}\n" for n, p, h in rows)
+write_roster(ROSTER)
 
 
 def command(d, json_to_stdout=False):
