@@ -15,7 +15,8 @@ RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, 
   const std::string roster_path = absolute_roster_path(options.roster.roster);
   m_path = resolve_state_path(options.state, options.roster.roster, base_url);
   if (auto made = state::create_parent_directories(m_path); !made) {
-    throw Fatal(ExitCode::cannot_write, made.error());
+    throw Fatal(ExitCode::cannot_write,
+                "cannot create the state file " + m_path + ": " + made.error() + "; pass --state FILE");
   }
   auto lock = state::StateLock::acquire(m_path);
   if (!lock) {

@@ -16,7 +16,23 @@ RealClock::RealClock(double time_scale, const std::atomic<bool>* stop_flag)
     : m_time_scale(time_scale > 0 ? time_scale : 1.0),
       m_stop_flag(stop_flag),
       m_origin(std::chrono::steady_clock::now()),
-      m_origin_unix(std::chrono::duration_cast<Duration>(std::chrono::system_clock::now().time_since_epoch())) {}
+      m_origin_unix(scaled_unix_now(m_time_scale)) {}
+
+Duration RealClock::scaled_unix_now(double time_scale) {
+  // API time = E + (Unix time - E) x F, one time line for every process at scale F: an instant
+  // stored by one invocation (a job's last poll, its expected end) is then in the past of the
+  // next one, as it is at F = 1. Anchoring each process at its own Unix time put the previous
+  // invocation's instants up to F times its run length into the future of the next one: a
+  // resumed run with a --deadline shorter than that never polled again. E (2025-01-01) keeps the
+  // product within range; for a scale too large for that, each process keeps its own anchor.
+  constexpr double k_epoch_ms = 1'735'689'600'000.0;
+  const auto unix_ms = std::chrono::duration_cast<Duration>(std::chrono::system_clock::now().time_since_epoch());
+  const double scaled = k_epoch_ms + (static_cast<double>(unix_ms.count()) - k_epoch_ms) * time_scale;
+  if (!(scaled > -4e18 && scaled < 4e18)) {
+    return unix_ms;
+  }
+  return Duration(static_cast<long long>(scaled));
+}
 
 TimePoint RealClock::now() const {
   const auto real = std::chrono::steady_clock::now() - m_origin;

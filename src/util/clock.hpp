@@ -40,10 +40,10 @@ class Clock {
   virtual bool stop_requested() const = 0;
 };
 
-// The real clock: steady_clock, scaled, anchored at the Unix time of its construction so that
-// instants stored by one process (job submission times) mean the same to the next one. With a time
-// scale F the gap between two processes counts once, not F times: good enough for the tests that
-// use F, exact at F = 1. Sleeps wake early when `stop_flag` is raised.
+// The real clock: steady_clock, scaled, anchored at the (scaled) Unix time of its construction
+// so that instants stored by one process (job submission times, last polls) mean the same to the
+// next one: with a time scale F, API time is Unix time run F times faster from a fixed epoch, for
+// every process alike (exact Unix time at F = 1). Sleeps wake early when `stop_flag` is raised.
 class RealClock final : public Clock {
  public:
   // `time_scale` > 0: API time runs that many times faster than real time.
@@ -60,6 +60,8 @@ class RealClock final : public Clock {
   std::chrono::nanoseconds to_real(Duration api_duration) const;
 
  private:
+  static Duration scaled_unix_now(double time_scale);
+
   double m_time_scale;
   const std::atomic<bool>* m_stop_flag;
   std::chrono::steady_clock::time_point m_origin;
