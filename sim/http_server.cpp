@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cmath>
@@ -119,6 +120,9 @@ HttpServer::HttpServer(Simulator& model, ServerOptions options) : m_impl(std::ma
   httplib::Server& server = m_impl->server;
   // Above the model's own limit, so the model can answer oversized bodies with the API's JSON.
   server.set_payload_max_length(options.max_body * 2 + 64 * 1024);
+  // httplib writes a response's headers and body separately; with Nagle's algorithm the body then
+  // waits for the client's delayed ACK (40 ms on Linux), a minute of API time at a scale of 1000.
+  server.set_tcp_nodelay(true);
   const auto handler = [impl = m_impl.get()](const httplib::Request& request, httplib::Response& response) {
     impl->answer(request, response);
   };
@@ -128,6 +132,30 @@ HttpServer::HttpServer(Simulator& model, ServerOptions options) : m_impl(std::ma
   server.Patch(".*", handler);
   server.Delete(".*", handler);
   server.Options(".*", handler);
+  // httplib compresses with brotli at its fixed quality 11 whenever a client accepts "br" (curl's
+  // default does): 50-150 ms of real time per response, which a time scale of 600 turns into a
+  // minute of API time between the model's answer and the client reading it, so timed tests and
+  // benchmarks measured the compressor. Hide "br" from httplib (gzip costs ~1 ms); the request object
+  // is httplib's own, mutable, passed as const only by the handler's signature.
+  server.set_pre_routing_handler([](const httplib::Request& request, httplib::Response&) {
+    auto& headers = const_cast<httplib::Request&>(request).headers;
+    const auto [first, last] = headers.equal_range("Accept-Encoding");  // names compare case-insensitively
+    for (auto it = first; it != last; ++it) {
+      std::string kept;
+      std::size_t start = 0;
+      while (start <= it->second.size()) {
+        const std::size_t comma = std::min(it->second.find(',', start), it->second.size());
+        const std::string token = it->second.substr(start, comma - start);
+        const std::string name = util::to_lower(token.substr(0, token.find(';')));
+        if (name.find("br") == std::string::npos && name.find_first_not_of(' ') != std::string::npos) {
+          kept += (kept.empty() ? "" : ",") + token;
+        }
+        start = comma + 1;
+      }
+      it->second = kept.empty() ? "identity" : kept;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   server.set_exception_handler([](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
     response.status = 500;
     response.set_content(R"({"error":"internal_error","message":"Simulator error."})", "application/json");
