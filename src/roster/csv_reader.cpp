@@ -2,6 +2,11 @@
 
 #include <csv.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -14,6 +19,7 @@ namespace {
 
 constexpr std::size_t k_chunk_bytes = 64 * 1024;
 constexpr std::size_t k_unknown = static_cast<std::size_t>(-1);
+constexpr std::size_t k_scan_bytes = 16;
 
 int never_space(unsigned char) { return 0; }
 
@@ -26,17 +32,26 @@ std::string megabytes(std::size_t bytes) {
 
 }  // namespace
 
-// How the line numbers work: the chunk is fed to libcsv one segment at a time, a segment ending at
-// the first CR or LF (or at the end of the chunk). A record therefore ends, if at all, on the last
-// byte of a segment, and the line counter is exact for every callback: a record starts on the line
-// of the first segment that is not a bare line end while no record is open.
+// Two paths, one result. libcsv, fed one segment at a time, costs about as much CPU alone as the
+// 5x-csv.reader target allows for the whole of `quote` (BENCHMARKS.md), so a record that starts a
+// line and ends on it within the chunk (LF or CRLF), with quotes only around whole fields, is split
+// here (fast_record). Anything else, including every malformed record, goes to libcsv from its
+// first byte, so the errors and their line numbers are libcsv's. Both paths hand fields to field(),
+// which applies the limits and checks.
+//
+// How the line numbers work on the libcsv path: the chunk is fed one segment at a time, a segment
+// ending at the first CR or LF (or at the end of the chunk). A record therefore ends, if at all, on
+// the last byte of a segment, and the line counter is exact for every callback: a record starts on
+// the line of the first segment that is not a bare line end while no record is open.
 struct CsvReader::Impl {
   csv_parser parser{};
   std::FILE* file = nullptr;
   char delimiter = ',';
   CsvLimits limits;
 
-  std::unique_ptr<char[]> buffer = std::make_unique<char[]>(k_chunk_bytes);
+  // After the data: a '\n' sentinel, so fast_record's scans stop without bounds checks, then room
+  // for a 16-byte load that starts at the sentinel.
+  std::unique_ptr<char[]> buffer = std::make_unique<char[]>(k_chunk_bytes + 1 + k_scan_bytes);
   std::size_t size = 0;
   std::size_t pos = 0;
   std::size_t next_lf = k_unknown;
@@ -49,6 +64,25 @@ struct CsvReader::Impl {
   bool in_record = false;
   std::size_t record_line = 0;
   std::size_t field_line = 0;
+
+  // fast_record: bytes that end an unquoted field's plain run (the delimiter, '"', CR, LF, NUL and
+  // every byte >= 0x80); all zero when the delimiter itself is one of those others.
+  std::array<unsigned char, 256> special{};
+  struct Span {
+    const char* data;
+    std::size_t length;
+    bool doubled_quotes;  // a quoted field with "" inside: unescape before use
+  };
+  std::vector<Span> spans;  // the first `span_count` are this record's (kept, to reuse the memory)
+  std::size_t span_count = 0;
+  std::string unescaped;
+
+  void add_span(const char* data, std::size_t length, bool doubled_quotes) {
+    if (span_count == spans.size()) {
+      spans.emplace_back();
+    }
+    spans[span_count++] = Span{data, length, doubled_quotes};
+  }
 
   std::vector<std::string>* out = nullptr;
   std::size_t field_count = 0;
@@ -67,7 +101,8 @@ struct CsvReader::Impl {
   }
   static void on_record(int, void* self) { static_cast<Impl*>(self)->end_record(); }
 
-  void field(const char* data, std::size_t length) {
+  // `checked`: the caller has seen every byte of the field, and none is NUL or above 0x7F.
+  void field(const char* data, std::size_t length, bool checked = false) {
     if (error) {
       return;
     }
@@ -86,12 +121,14 @@ struct CsvReader::Impl {
     }
     const std::string_view text(length > 0 ? data : "", length);
     bool ascii = true;
-    for (const char c : text) {  // one pass for the common case: ASCII without NUL
-      if (c == '\0') {
-        fail(field_line, "binary data (a NUL byte); a roster must be CSV text in UTF-8");
-        return;
+    if (!checked) {
+      for (const char c : text) {  // one pass for the common case: ASCII without NUL
+        if (c == '\0') {
+          fail(field_line, "binary data (a NUL byte); a roster must be CSV text in UTF-8");
+          return;
+        }
+        ascii = ascii && static_cast<unsigned char>(c) < 0x80;
       }
-      ascii = ascii && static_cast<unsigned char>(c) < 0x80;
     }
     if (!ascii && !util::is_valid_utf8(text)) {
       fail(field_line, "invalid UTF-8 (save the roster as UTF-8, e.g. \"CSV UTF-8\" in Excel)");
@@ -118,6 +155,7 @@ struct CsvReader::Impl {
 
   bool refill() {
     size = std::fread(buffer.get(), 1, k_chunk_bytes, file);
+    buffer[size] = '\n';
     pos = 0;
     next_lf = k_unknown;
     next_cr = k_unknown;
@@ -188,6 +226,130 @@ struct CsvReader::Impl {
     return true;
   }
 
+  // The first byte from `p` on that `special` marks; the sentinel guarantees there is one.
+  const char* skip_plain(const char* p) const {
+#if defined(__SSE2__)
+    // Sixteen bytes a step (cells are mostly shorter): the bytes >= 0x80 are the sign bits, the
+    // rest are compared. Same answer as the table below, which the constructor keeps in step.
+    const __m128i delim = _mm_set1_epi8(delimiter);
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i cr = _mm_set1_epi8('\r');
+    const __m128i lf = _mm_set1_epi8('\n');
+    const __m128i zero = _mm_setzero_si128();
+    for (;;) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const __m128i hits = _mm_or_si128(
+          _mm_or_si128(_mm_cmpeq_epi8(bytes, delim), _mm_cmpeq_epi8(bytes, quote)),
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, cr), _mm_cmpeq_epi8(bytes, lf)), _mm_cmpeq_epi8(bytes, zero)));
+      const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits) | _mm_movemask_epi8(bytes));
+      if (mask != 0) {
+        return p + __builtin_ctz(mask);
+      }
+      p += k_scan_bytes;
+    }
+#else
+    while (special[static_cast<unsigned char>(*p)] == 0) {
+      ++p;
+    }
+    return p;
+#endif
+  }
+
+  // Splits the record at `pos` when it is one whole line of this chunk that libcsv would split the
+  // same way without complaint; returns false, having changed nothing, for anything else.
+  bool fast_record() {
+    if (special[static_cast<unsigned char>(delimiter)] == 0) {
+      return false;
+    }
+    const char* const begin = buffer.get() + pos;
+    const char* const end = buffer.get() + size;  // *end is the '\n' sentinel
+    if (*begin == '\n' || *begin == '\r') {
+      return false;  // blank lines and the LF of a CRLF: the segment path counts them
+    }
+    span_count = 0;
+    bool clean = true;  // no NUL, no byte above 0x7F
+    const char* p = begin;
+    for (;;) {
+      if (*p == '"') {
+        const char* q = p + 1;
+        bool doubled = false;
+        for (;;) {
+          const auto c = static_cast<unsigned char>(*q);
+          if (c == '"') {
+            if (q[1] != '"') {
+              break;
+            }
+            doubled = true;
+            q += 2;
+            continue;
+          }
+          if (c == '\n' || c == '\r') {
+            return false;  // a line break inside quotes, or the chunk ends first
+          }
+          clean = clean && c != 0 && c < 0x80;
+          ++q;
+        }
+        add_span(p + 1, static_cast<std::size_t>(q - p - 1), doubled);
+        p = q + 1;
+        if (*p == delimiter) {
+          ++p;
+          continue;
+        }
+      } else {
+        const char* q = p;
+        for (;;) {
+          q = skip_plain(q);
+          const auto c = static_cast<unsigned char>(*q);
+          if (c == 0 || c >= 0x80) {
+            clean = false;
+            ++q;
+            continue;
+          }
+          break;
+        }
+        add_span(p, static_cast<std::size_t>(q - p), false);
+        p = q;
+        if (*p == delimiter) {
+          ++p;
+          continue;
+        }
+        if (*p == '"') {
+          return false;  // a quote inside an unquoted field: libcsv's error
+        }
+      }
+      // The field ends the record here, or the record is not for this path.
+      if (*p == '\r' && p + 1 < end && p[1] == '\n') {
+        ++p;
+      }
+      if (*p != '\n' || p == end) {
+        return false;  // text after a closing quote, a lone CR, or the line goes on in the next chunk
+      }
+      break;
+    }
+
+    in_record = true;
+    record_line = line;
+    field_line = line;
+    for (std::size_t f = 0; f < span_count; ++f) {
+      const Span& span = spans[f];
+      if (span.doubled_quotes) {
+        unescaped.clear();
+        for (std::size_t i = 0; i < span.length; ++i) {
+          unescaped += span.data[i];
+          i += span.data[i] == '"' ? 1 : 0;
+        }
+        field(unescaped.data(), unescaped.size(), clean);
+      } else {
+        field(span.data, span.length, clean);
+      }
+    }
+    end_record();
+    ++line;
+    previous_was_cr = false;
+    pos = static_cast<std::size_t>(p + 1 - buffer.get());
+    return true;
+  }
+
   void finish() {
     finished = true;
     if (csv_fini(&parser, on_field, on_record, this) != 0) {
@@ -205,6 +367,16 @@ CsvReader::CsvReader(std::FILE* file, char delimiter, CsvLimits limits, std::siz
   csv_init(&m_impl->parser, CSV_STRICT | CSV_STRICT_FINI);
   csv_set_delim(&m_impl->parser, static_cast<unsigned char>(delimiter));
   csv_set_space_func(&m_impl->parser, never_space);
+  const auto d = static_cast<unsigned char>(delimiter);
+  if (d != '"' && d != '\r' && d != '\n' && d != 0 && d < 0x80) {
+    for (const unsigned char c : {d, static_cast<unsigned char>('"'), static_cast<unsigned char>('\r'),
+                                  static_cast<unsigned char>('\n'), static_cast<unsigned char>(0)}) {
+      m_impl->special[c] = 1;
+    }
+    for (unsigned c = 0x80; c < 256; ++c) {
+      m_impl->special[c] = 1;
+    }
+  }
 }
 
 CsvReader::~CsvReader() {
@@ -241,6 +413,12 @@ util::Expected<bool, CsvError> CsvReader::next(std::vector<std::string>& fields)
         return s.record_done;
       }
       continue;
+    }
+    if (!s.in_record && s.fast_record()) {
+      if (s.error) {
+        return util::unexpected(*s.error);
+      }
+      return true;
     }
     if (!s.feed_segment()) {
       return util::unexpected(*s.error);

@@ -101,7 +101,7 @@ class RosterReader {
 
 struct UniqueLookup {
   core::Platform platform = core::Platform::tiktok;
-  std::string handle;  // the first spelling in the roster
+  std::string_view handle;  // the first spelling in the roster; the RosterIndex's HandleArena holds it
   std::size_t first_line = 0;
   std::size_t rows = 0;  // how many rows name it
 };
@@ -110,6 +110,29 @@ struct InvalidRow {
   std::size_t line = 0;
   std::string reason;   // wide rosters: "<column>: <reason>" for the first invalid cell
   std::size_t record = 0;
+};
+
+// Keeps the handles of a RosterIndex's lookups: a string per lookup would cost a heap block for
+// every handle longer than 15 bytes (most, in real rosters) and 32 bytes for the string itself.
+// Blocks never move, so views stay valid when the arena (or the index) is moved; not copyable.
+class HandleArena {
+ public:
+  HandleArena() = default;
+  HandleArena(HandleArena&&) = default;
+  HandleArena& operator=(HandleArena&&) = default;
+  HandleArena(const HandleArena&) = delete;
+  HandleArena& operator=(const HandleArena&) = delete;
+
+  std::string_view store(std::string_view text);
+
+ private:
+  struct FreeBlock {
+    void operator()(char* block) const;
+  };
+  std::vector<std::unique_ptr<char[], FreeBlock>> m_blocks;
+  std::size_t m_block = 0;  // size of the last block
+  char* m_free = nullptr;
+  std::size_t m_left = 0;
 };
 
 // The unique lookups by identity (platform, handle compared ASCII case-insensitively), as an
@@ -125,9 +148,23 @@ class LookupTable {
                                       std::string_view handle);
   std::size_t size() const { return m_size; }
 
+  // The same in two steps, so that a caller with several lookups in hand can start the memory
+  // fetch of the slot for each (prefetch) well before it probes (insert): on a large roster the
+  // probe is a cache miss almost every time.
+  static std::uint64_t hash(core::Platform platform, std::string_view handle);
+  void prefetch(std::uint64_t hash) const;
+  std::pair<std::size_t, bool> insert(const std::vector<UniqueLookup>& lookups, std::uint64_t hash,
+                                      core::Platform platform, std::string_view handle);
+
  private:
   void grow();
-  std::vector<std::uint64_t> m_slots;  // 0: empty; else (hash high 32 bits << 32) | (index + 1)
+  struct FreeSlots {
+    void operator()(std::uint64_t* slots) const;
+  };
+  // 0: empty; else (hash high 32 bits << 32) | (index + 1). From calloc, not a vector: a new
+  // table's pages stay untouched until used (no memset), and can be huge pages.
+  std::unique_ptr<std::uint64_t[], FreeSlots> m_slots;
+  std::size_t m_capacity = 0;  // slots, a power of two
   std::size_t m_size = 0;
 };
 
@@ -143,6 +180,7 @@ struct RosterIndex {
   std::vector<std::string> wide_columns;
 
   std::vector<UniqueLookup> lookups;  // in order of first appearance
+  HandleArena handles;                // holds lookups[i].handle
   LookupTable table;                  // finds an index in `lookups`: use find() below
   std::size_t rows = 0;
   std::size_t invalid_rows = 0;  // rows with at least one invalid lookup (or none at all)

@@ -1,0 +1,84 @@
+#!/bin/bash
+# `roster-enrich quote` on a 1,000,000-row roster beside CPython's csv.reader reading the same file,
+# in the same run (issue 4's targets: at least 5x csv.reader's rows/s; quote's peak RSS <= 200 MB).
+#
+#   bench/quote_bench.sh [ROSTER]     default: ${TMPDIR:-/tmp}/roster-1m.csv, generated when missing
+#
+# Runs quote and csv.reader alternately, RUNS times each (default 3), so that both see the same load
+# on a shared machine, and reports rows/s from user+sys CPU time (the figure to compare: it moves
+# least with the machine's load) and from wall time, their ratios (medians of the runs), quote's
+# peak RSS (/usr/bin/time -v) and the machine. Exit status 0 whether or not a target is met; 1 when
+# something could not run. Environment: ROSTER_ENRICH (default build/roster-enrich), PYTHON
+# (default python3), RUNS.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+binary="${ROSTER_ENRICH:-$root/build/roster-enrich}"
+python="${PYTHON:-python3}"
+runs="${RUNS:-3}"
+roster="${1:-${TMPDIR:-/tmp}/roster-1m.csv}"
+rows=1000000
+
+[ -x "$binary" ] || { echo "no $binary: build it first (scripts/build.sh roster-enrich)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 1; }
+if [ ! -s "$roster" ]; then
+  echo "generating $roster ($rows rows)"
+  "$python" "$root/bench/gen_roster.py" "$rows" -o "$roster"
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/quote-bench.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+# One measured command: prints "user sys wall maxrss_kb" from /usr/bin/time -v.
+measure() {
+  local log="$work/time.log"
+  /usr/bin/time -v -o "$log" "$@" >"$work/out.txt"
+  awk -F': ' '
+    /User time/ { user = $2 } /System time/ { sys = $2 } /Maximum resident/ { rss = $2 }
+    /Elapsed \(wall clock\)/ { n = split($2, p, ":"); wall = 0; for (i = 1; i <= n; i++) wall = wall * 60 + p[i] }
+    END { printf "%s %s %s %s\n", user, sys, wall, rss }' "$log"
+}
+
+quote=(env -u CREATORSCORE_API_KEY "$binary" quote "$roster")
+csv_reader=("$python" -c 'import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline=""))))' "$roster")
+
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(free -g | awk '/^Mem:/ { print $2 " GiB" }')"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "roster: $roster ($(du -m "$roster" | cut -f1) MB, $rows rows); quote: $binary; $("$python" --version 2>&1)"
+echo
+
+printf '%-12s %3s %7s %7s %7s %9s %12s %12s\n' what run user sys wall "RSS MB" "rows/s CPU" "rows/s wall"
+for run in $(seq 1 "$runs"); do
+  read -r user sys wall rss < <(measure "${quote[@]}")
+  got="$(awk '$1 == "rows" { print $2 }' "$work/out.txt")"
+  [ "$got" = "$rows" ] || { echo "quote read ${got:-no} rows, expected $rows" >&2; exit 1; }
+  echo "quote $run $user $sys $wall $rss" >>"$work/results"
+  read -r p_user p_sys p_wall p_rss < <(measure "${csv_reader[@]}")
+  got="$(cat "$work/out.txt")"
+  [ "$got" = "$((rows + 1))" ] || { echo "csv.reader read ${got:-no} records, expected $((rows + 1))" >&2; exit 1; }
+  echo "csv.reader $run $p_user $p_sys $p_wall $p_rss" >>"$work/results"
+done
+
+awk -v rows="$rows" '
+  function median(a, n,    i, j, t) {
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  {
+    cpu = $3 + $4; wall = $5
+    printf "%-12s %3d %7.2f %7.2f %7.2f %9.1f %12.0f %12.0f\n", $1, $2, $3, $4, wall, $6 / 1024, rows / cpu, rows / wall
+    n[$1]++; c[$1, n[$1]] = rows / cpu; w[$1, n[$1]] = rows / wall
+    if ($1 == "quote" && $6 > rss) rss = $6
+  }
+  END {
+    for (i = 1; i <= n["quote"]; i++) { qc[i] = c["quote", i]; qw[i] = w["quote", i] }
+    for (i = 1; i <= n["csv.reader"]; i++) { pc[i] = c["csv.reader", i]; pw[i] = w["csv.reader", i] }
+    q_cpu = median(qc, n["quote"]); q_wall = median(qw, n["quote"])
+    p_cpu = median(pc, n["csv.reader"]); p_wall = median(pw, n["csv.reader"])
+    printf "\nmedian rows/s  quote %.0f CPU, %.0f wall;  csv.reader %.0f CPU, %.0f wall\n", q_cpu, q_wall, p_cpu, p_wall
+    printf "ratio quote/csv.reader: %.2fx by CPU time, %.2fx by wall time\n", q_cpu / p_cpu, q_wall / p_wall
+    printf "quote peak RSS: %.1f MB (largest of the runs)\n\n", rss / 1024
+    printf "target rows/s >= 5x csv.reader (CPU time): %s (%.2fx)\n", (q_cpu / p_cpu >= 5 ? "MET" : "NOT MET"), q_cpu / p_cpu
+    printf "target peak RSS <= 200 MB:                 %s (%.1f MB)\n", (rss / 1024 <= 200 ? "MET" : "NOT MET"), rss / 1024
+  }' "$work/results"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
