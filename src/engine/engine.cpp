@@ -49,6 +49,7 @@ RunOutcome Engine::run(std::vector<state::LookupRecord>& records) {
   RunOutcome outcome;
   m_started = m_clock.now();
   m_submit_attempts.assign(records.size(), 0);
+  m_eta_history.assign(records.size(), std::nullopt);
   for (state::LookupRecord& record : records) {
     // A resumed run submits again what an earlier invocation skipped for credits or budget.
     if (record.status == LookupStatus::skipped) {
@@ -87,7 +88,7 @@ RunOutcome Engine::run(std::vector<state::LookupRecord>& records) {
     if (outcome.fatal_code) {
       break;
     }
-    const std::optional<util::TimePoint> due = next_due(m_config, records);
+    const std::optional<util::TimePoint> due = next_due(m_config, records, m_eta_history, k_max_ids_per_poll);
     const bool work_left = due.has_value() ||
                            (m_submitting && std::any_of(records.begin(), records.end(), [](const auto& r) {
                               return r.status == LookupStatus::unsubmitted;
@@ -242,7 +243,7 @@ bool Engine::submit_next_batch(std::vector<state::LookupRecord>& records, RunOut
 
 bool Engine::poll_due_jobs(std::vector<state::LookupRecord>& records, RunOutcome& outcome) {
   const util::TimePoint now = m_clock.now();
-  const std::vector<std::size_t> chosen = jobs_to_poll(m_config, records, now, k_max_ids_per_poll);
+  const std::vector<std::size_t> chosen = jobs_to_poll(m_config, records, m_eta_history, now, k_max_ids_per_poll);
   if (chosen.empty()) {
     return false;
   }
@@ -269,6 +270,7 @@ bool Engine::poll_due_jobs(std::vector<state::LookupRecord>& records, RunOutcome
     if (record.status != LookupStatus::pending) {
       continue;  // reported twice in one answer
     }
+    const std::optional<EtaReport> previous = last_report(record);
     record.last_polled_at = answered;
     switch (job.state) {
       case creatorscore::JobState::done:
@@ -295,6 +297,9 @@ bool Engine::poll_due_jobs(std::vector<state::LookupRecord>& records, RunOutcome
       case creatorscore::JobState::queued:
       case creatorscore::JobState::processing:
         record.expected_done_at = job.eta ? std::optional(answered + util::Duration(*job.eta)) : std::nullopt;
+        m_eta_history[found->second] =
+            job.eta ? next_anchor(m_eta_history[found->second], previous, {answered, util::Duration(*job.eta)})
+                    : std::nullopt;
         ++event.still_in_flight;
         break;
     }
@@ -304,6 +309,10 @@ bool Engine::poll_due_jobs(std::vector<state::LookupRecord>& records, RunOutcome
     // Asked about but not answered for: counts as polled, so the cadence holds for it too.
     if (records[index].status == LookupStatus::pending && records[index].last_polled_at < answered) {
       records[index].last_polled_at = answered;
+      // Its last eta, restamped with this instant, would read as a report it never made and
+      // skew the rate measured from the next one: it is measured afresh instead.
+      records[index].expected_done_at.reset();
+      m_eta_history[index].reset();
       changed.push_back(&records[index]);
     }
   }

@@ -17,6 +17,7 @@
 #include "creatorscore/types.hpp"
 #include "engine/engine_config.hpp"
 #include "engine/observer.hpp"
+#include "engine/poll_scheduler.hpp"
 #include "http/client.hpp"
 #include "state/lookup_record.hpp"
 #include "state/store.hpp"
@@ -74,6 +75,9 @@ class Engine {
   std::int64_t m_spent_this_run = 0;
   bool m_submitting = true;
   std::vector<int> m_submit_attempts;
+  // Per record, an earlier eta report of its job, which predicts its end with the last one
+  // (poll_scheduler.hpp). Not in the state file: a resumed run re-establishes it from its next report.
+  EtaHistory m_eta_history;
 };
 
 }  // namespace engine

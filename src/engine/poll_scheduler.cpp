@@ -1,6 +1,7 @@
 #include "engine/poll_scheduler.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 namespace engine {
 
@@ -10,7 +11,93 @@ bool is_pending_job(const state::LookupRecord& record) {
   return record.status == core::LookupStatus::pending && !record.job_id.empty();
 }
 
+const std::optional<EtaReport>& earlier_of(const EtaHistory& history, std::size_t index) {
+  static const std::optional<EtaReport> none;
+  return index < history.size() ? history[index] : none;
+}
+
+double seconds(util::Duration duration) { return std::chrono::duration<double>(duration).count(); }
+
+util::Duration to_duration(double seconds) {
+  return std::chrono::round<util::Duration>(std::chrono::duration<double>(seconds));
+}
+
+struct Candidate {
+  util::TimePoint due;
+  std::size_t index;
+};
+
+bool by_due(const Candidate& a, const Candidate& b) { return a.due < b.due || (a.due == b.due && a.index < b.index); }
+
+// Every pending job with the instant it is worth a request, the earliest first.
+std::vector<Candidate> useful_polls(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
+                                    const EtaHistory& history) {
+  std::vector<Candidate> out;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (is_pending_job(records[i])) {
+      out.push_back({next_useful_poll(config, records[i], earlier_of(history, i)), i});
+    }
+  }
+  std::sort(out.begin(), out.end(), by_due);
+  return out;
+}
+
 }  // namespace
+
+std::optional<EtaReport> last_report(const state::LookupRecord& record) {
+  if (!record.expected_done_at) {
+    return std::nullopt;
+  }
+  const util::TimePoint at = record.last_polled_at.value_or(record.submitted_at.value_or(util::TimePoint{}));
+  return EtaReport{at, *record.expected_done_at - at};
+}
+
+std::optional<double> eta_rate(const EtaReport& earlier, const EtaReport& later) {
+  const util::Duration span = later.at - earlier.at;
+  if (span < k_min_calibration_span) {
+    return std::nullopt;
+  }
+  const double rate = seconds(earlier.eta - later.eta) / seconds(span);
+  if (rate < k_min_eta_rate || rate > k_max_eta_rate) {
+    return std::nullopt;
+  }
+  return rate;
+}
+
+std::optional<EtaReport> next_anchor(const std::optional<EtaReport>& anchor, const std::optional<EtaReport>& previous,
+                                     const EtaReport& latest) {
+  if (anchor && eta_rate(*anchor, latest)) {
+    return anchor;
+  }
+  return previous;
+}
+
+std::optional<EndEstimate> predicted_end(const state::LookupRecord& record, const std::optional<EtaReport>& earlier) {
+  const std::optional<EtaReport> latest = last_report(record);
+  if (!latest) {
+    return std::nullopt;
+  }
+  if (!earlier) {
+    return EndEstimate{latest->at + latest->eta, EndEstimate::Basis::single_report};
+  }
+  const std::optional<double> rate = eta_rate(*earlier, *latest);
+  if (!rate) {
+    return EndEstimate{latest->at + latest->eta, EndEstimate::Basis::face_value};
+  }
+  const double remaining = std::max(0.0, seconds(latest->eta)) / *rate;
+  const double fall = seconds(earlier->eta - latest->eta);
+  return EndEstimate{latest->at + to_duration(remaining), EndEstimate::Basis::rate,
+                     to_duration(remaining * seconds(k_eta_noise) / fall)};
+}
+
+util::TimePoint refine_by(const EngineConfig& config, util::TimePoint submitted_at, util::TimePoint end) {
+  const util::Duration slack = k_end_margin + k_group_window;
+  const util::TimePoint young = end - slack - config.poll_interval;
+  if (young + k_group_window - submitted_at < config.slow_after) {
+    return young;
+  }
+  return end - slack - std::max(config.poll_interval, config.slow_poll_interval);
+}
 
 util::Duration cadence(const EngineConfig& config, util::TimePoint submitted_at, util::TimePoint now) {
   return now - submitted_at < config.slow_after ? config.poll_interval : config.slow_poll_interval;
@@ -22,72 +109,72 @@ util::TimePoint earliest_poll(const EngineConfig& config, const state::LookupRec
   return last + cadence(config, submitted, last);
 }
 
-util::TimePoint next_useful_poll(const EngineConfig& config, const state::LookupRecord& record) {
+util::TimePoint next_useful_poll(const EngineConfig& config, const state::LookupRecord& record,
+                                 const std::optional<EtaReport>& earlier) {
   const util::TimePoint allowed = earliest_poll(config, record);
-  if (!record.expected_done_at) {
+  const std::optional<EndEstimate> end = predicted_end(record, earlier);
+  if (!end || end->basis == EndEstimate::Basis::single_report) {
     return allowed;
   }
-  const util::TimePoint reported = record.last_polled_at.value_or(record.submitted_at.value_or(util::TimePoint{}));
-  const util::Duration eta = *record.expected_done_at - reported;
-  const util::TimePoint worth = reported + eta * 7 / 10;
-  return std::max(allowed, worth);
+  if (end->uncertainty > k_end_margin) {
+    const util::TimePoint refine = refine_by(config, record.submitted_at.value_or(util::TimePoint{}), end->at);
+    if (allowed <= refine) {
+      return refine;
+    }
+  }
+  return std::max(allowed, end->at + std::max(k_end_margin, end->uncertainty));
+}
+
+std::optional<util::TimePoint> next_due(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
+                                        const EtaHistory& history, std::size_t max_ids) {
+  const std::vector<Candidate> polls = useful_polls(config, records, history);
+  if (polls.empty()) {
+    return std::nullopt;
+  }
+  const util::TimePoint window_end = polls.front().due + k_group_window;
+  util::TimePoint due = polls.front().due;
+  for (std::size_t i = 0; i < polls.size() && i < std::max<std::size_t>(max_ids, 1) && polls[i].due <= window_end;
+       ++i) {
+    due = polls[i].due;
+  }
+  return due;
 }
 
 std::vector<std::size_t> jobs_to_poll(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
-                                      util::TimePoint now, std::size_t max_ids) {
-  struct Candidate {
-    util::TimePoint due;
-    std::size_t index;
-  };
-  std::vector<Candidate> due;
-  std::vector<Candidate> allowed;
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    const state::LookupRecord& record = records[i];
-    if (!is_pending_job(record)) {
-      continue;
-    }
-    const util::TimePoint useful = next_useful_poll(config, record);
-    if (useful <= now) {
-      due.push_back({useful, i});
-    } else if (earliest_poll(config, record) <= now) {
-      allowed.push_back({useful, i});
-    }
-  }
+                                      const EtaHistory& history, util::TimePoint now, std::size_t max_ids) {
   std::vector<std::size_t> chosen;
-  if (due.empty()) {
+  const std::optional<util::TimePoint> due = next_due(config, records, history, max_ids);
+  if (!due || *due > now) {
     return chosen;
   }
-  const auto by_due = [](const Candidate& a, const Candidate& b) {
-    return a.due < b.due || (a.due == b.due && a.index < b.index);
-  };
-  std::sort(due.begin(), due.end(), by_due);
-  std::sort(allowed.begin(), allowed.end(), by_due);
-  for (const Candidate& candidate : due) {
-    if (chosen.size() == max_ids) {
-      return chosen;
+  std::vector<Candidate> extra;
+  for (const Candidate& candidate : useful_polls(config, records, history)) {
+    if (candidate.due <= now) {
+      if (chosen.size() < max_ids) {
+        chosen.push_back(candidate.index);
+      }
+      continue;
     }
-    chosen.push_back(candidate.index);
+    const state::LookupRecord& record = records[candidate.index];
+    const std::optional<EndEstimate> end = predicted_end(record, earlier_of(history, candidate.index));
+    if (!end || earliest_poll(config, record) > now) {
+      continue;
+    }
+    // Asked about now, the job may next be asked about one cadence later: only worth it if that
+    // still comes before its predicted end.
+    const util::TimePoint submitted = record.submitted_at.value_or(util::TimePoint{});
+    if (now + cadence(config, submitted, now) <= end->at) {
+      extra.push_back({end->at, candidate.index});
+    }
   }
-  for (const Candidate& candidate : allowed) {
-    if (chosen.size() == max_ids) {
+  std::sort(extra.begin(), extra.end(), by_due);
+  for (const Candidate& candidate : extra) {
+    if (chosen.size() >= max_ids) {
       break;
     }
     chosen.push_back(candidate.index);
   }
   return chosen;
-}
-
-std::optional<util::TimePoint> next_due(const EngineConfig& config, const std::vector<state::LookupRecord>& records) {
-  std::optional<util::TimePoint> earliest;
-  for (const state::LookupRecord& record : records) {
-    if (is_pending_job(record)) {
-      const util::TimePoint due = next_useful_poll(config, record);
-      if (!earliest || due < *earliest) {
-        earliest = due;
-      }
-    }
-  }
-  return earliest;
 }
 
 }  // namespace engine

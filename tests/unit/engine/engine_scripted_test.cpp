@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -30,6 +31,10 @@ util::TimePoint at(util::Duration since_start) { return util::TimePoint{} + sinc
 using JobScript = std::function<json(util::Duration since_submit)>;
 
 json in_flight(std::int64_t eta_seconds) { return {{"status", "processing"}, {"progress", 50}, {"eta_seconds", eta_seconds}}; }
+// What the simulator says: the true remaining time × the job's eta factor, rounded to seconds.
+json eta_off(util::Duration remaining, double factor) {
+  return in_flight(std::llround(std::chrono::duration<double>(remaining).count() * factor));
+}
 json done() {
   return {{"status", "done"},
           {"progress", 100},
@@ -175,6 +180,17 @@ struct doctest::StringMaker<std::vector<util::Duration>> {
   }
 };
 
+template <>
+struct doctest::StringMaker<std::vector<std::size_t>> {
+  static doctest::String convert(const std::vector<std::size_t>& sizes) {
+    std::string text = "{";
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      text += (i > 0 ? ", " : "") + std::to_string(sizes[i]);
+    }
+    return (text + "}").c_str();
+  }
+};
+
 TEST_SUITE("engine::Engine on a scripted API") {
   TEST_CASE("cadence: every 60 s while younger than 30 min, then every 5 min, at exact instants") {
     Harness h;
@@ -210,21 +226,90 @@ TEST_SUITE("engine::Engine on a scripted API") {
     CHECK(records[0].status == LookupStatus::scored);
   }
 
-  TEST_CASE("eta: a job is not polled long before its eta says it ends (70% of the eta, never under the cadence)") {
+  TEST_CASE("eta: calibrated at 60 s, refined once, then seen done just after its end, for an eta 1.35x and 0.75x the truth") {
     Harness h;
-    // Submitted with an eta of 60 min; at 42 min it says 10 more minutes; at 49 min, one more.
-    h.api.script("c0", 3600, [](util::Duration age) {
-      if (age >= 53min) return done();
-      return in_flight(age < 49min ? 600 : 60);
-    });
+    // Both end at 50 min; c0's eta is 1.35x its true remaining time, c1's 0.75x.
+    h.api.script("c0", 4050, [](util::Duration age) { return age >= 50min ? done() : eta_off(50min - age, 1.35); });
+    h.api.script("c1", 2250, [](util::Duration age) { return age >= 50min ? done() : eta_off(50min - age, 0.75); });
+    auto records = creators(2);
+    h.run(records);
+    // 60 s: the etas fell 81 s and 45 s in 60 s: rates 1.35 and 0.75, both ends predicted at 3000 s,
+    // but a second's rounding over a 60 s span leaves minutes of doubt 49 min ahead. So one more
+    // report, late enough to still allow the 5-min cadence before the end even if the request waits
+    // a grouping window: 3000 - 3 - 70 - 300 = 2627 s. They say 504 and 280 s (373 s × 1.35 and
+    // × 0.75, rounded): ends 2627 + 504 × 2627 / 3546 and 2627 + 280 × 2627 / 1970, both 3000.381 s
+    // (the rounding shows), and both due 3 s later: one request, 3.4 s after the end.
+    CHECK(h.api.instants("/jobs/bulk-status") == std::vector<util::Duration>{60s, 2627s, 3003381ms});
+    CHECK(h.api.list_sizes("/jobs/bulk-status", "job_ids") == std::vector<std::size_t>{2, 2, 2});
+    CHECK(records[0].status == LookupStatus::scored);
+    CHECK(records[1].status == LookupStatus::scored);
+  }
+
+  TEST_CASE("eta: jobs that end close together share a request; the others ride along while it is worth it") {
+    Harness h;
+    // Exact etas, ending at 20, 20.5 and 25 min.
+    h.api.script("c0", 1200, [](util::Duration age) { return age >= 1200s ? done() : eta_off(1200s - age, 1.0); });
+    h.api.script("c1", 1230, [](util::Duration age) { return age >= 1230s ? done() : eta_off(1230s - age, 1.0); });
+    h.api.script("c2", 1500, [](util::Duration age) { return age >= 1500s ? done() : eta_off(1500s - age, 1.0); });
+    auto records = creators(3);
+    h.run(records);
+    // 60 s calibrates all three. Refinements are due at 1200 - 3 - 70 - 60 = 1067 s, 1097 s and
+    // 1367 s: c0 waits for c1 (inside the 70 s window), and c2 rides along, as its next poll is
+    // still allowed before its end. 1203 s: c0 is due and waits for c1 (1233 s); c2 rides along
+    // again (60 s cadence, end at 1500 s). 1503 s: c2, alone: 270 s is more than a window away.
+    CHECK(h.api.instants("/jobs/bulk-status") == std::vector<util::Duration>{60s, 1097s, 1233s, 1503s});
+    CHECK(h.api.list_sizes("/jobs/bulk-status", "job_ids") == std::vector<std::size_t>{3, 3, 3, 1});
+  }
+
+  TEST_CASE("eta: an eta that does not fall is taken at face value after each report") {
+    Harness h;
+    h.api.script("c0", 600, [](util::Duration age) { return age >= 20min ? done() : in_flight(600); });
     auto records = creators(1);
     h.run(records);
-    // 42 = 0.7 × 60; 49 = 42 + 0.7 × 10; 54 = 49 + 5 (the slow cadence outweighs 0.7 × 1 min).
-    CHECK(h.api.instants("/jobs/bulk-status") == minutes({42, 49, 54}));
+    // 60 s: the eta fell at rate 0, so 60 + 600 + 3 s; then 663 + 603 s.
+    CHECK(h.api.instants("/jobs/bulk-status") == std::vector<util::Duration>{60s, 663s, 1266s});
     CHECK(records[0].status == LookupStatus::scored);
   }
 
-  TEST_CASE("batches: 250 creators go as 100 + 100 + 50, and each poll round asks about 100 + 100 + 50 ids") {
+  TEST_CASE("eta: a re-estimated job is taken at face value, then measured afresh from the reports after the jump") {
+    Harness h;
+    // Submitted saying 50 min; from then on its eta is 0.8x the truth, and it ends at 600 s.
+    h.api.script("c0", 3000, [](util::Duration age) { return age >= 600s ? done() : eta_off(600s - age, 0.8); });
+    auto records = creators(1);
+    h.run(records);
+    // 60 s: eta 432, a rate of 43 against the submit's 3000: absurd, so 60 + 432 + 3 = 495 s (early).
+    // 495 s: eta 84, a rate of 0.8 against the 60 s report: 495 + 84 / 0.8 + 3 = 603 s.
+    CHECK(h.api.instants("/jobs/bulk-status") == std::vector<util::Duration>{60s, 495s, 603s});
+    CHECK(records[0].status == LookupStatus::scored);
+  }
+
+  TEST_CASE("eta: the cadence holds over the prediction: an old job that slipped is asked again 5 min later") {
+    Harness h;
+    // Its eta is exact until it is 30 min old; then it slips and keeps saying 60 s until 2000 s.
+    h.api.script("c0", 1920, [](util::Duration age) {
+      if (age >= 2000s) return done();
+      return age < 30min ? eta_off(1920s - age, 1.0) : in_flight(60);
+    });
+    auto records = creators(1);
+    h.run(records);
+    // 60 s: calibrated, end 1920 s, refined at 1920 - 373 = 1547 s (an exact eta, so end 1920 s).
+    // 1923 s: 3 s after it, at age 32 min: the next poll waits the slow cadence, though the
+    // reports now predict about 1985 s.
+    CHECK(h.api.instants("/jobs/bulk-status") == std::vector<util::Duration>{60s, 1547s, 1923s, 2223s});
+    CHECK(records[0].status == LookupStatus::scored);
+  }
+
+  TEST_CASE("eta: a job due soon after its calibration still waits its 60 s cadence") {
+    Harness h;
+    // Its eta is 1.2x the truth and it ends at 90 s: predicted at 90 s, but 60 s after the last poll.
+    h.api.script("c0", 108, [](util::Duration age) { return age >= 90s ? done() : eta_off(90s - age, 1.2); });
+    auto records = creators(1);
+    h.run(records);
+    CHECK(h.api.instants("/jobs/bulk-status") == minutes({1, 2}));
+    CHECK(records[0].status == LookupStatus::scored);
+  }
+
+  TEST_CASE("batches: 250 creators go as 100 + 100 + 50; polls carry 100 ids, the last 50 wait to share one") {
     Harness h;
     for (int i = 0; i < 250; ++i) {
       h.api.script("c" + std::to_string(i), 30, [](util::Duration age) { return age >= 2min ? done() : in_flight(30); });
@@ -232,8 +317,10 @@ TEST_SUITE("engine::Engine on a scripted API") {
     auto records = creators(250);
     h.run(records);
     CHECK(h.api.list_sizes("/creators/bulk", "creators") == std::vector<std::size_t>{100, 100, 50});
-    CHECK(h.api.list_sizes("/jobs/bulk-status", "job_ids") == std::vector<std::size_t>{100, 100, 50, 100, 100, 50});
-    CHECK(h.api.instants("/jobs/bulk-status") == minutes({1, 1, 1, 2, 2, 2}));
+    // 60 s: 250 calibration polls are due, two full requests go. The other 50 wait (less than the
+    // grouping window) for the 200 due again at 120 s, when 250 share three requests.
+    CHECK(h.api.list_sizes("/jobs/bulk-status", "job_ids") == std::vector<std::size_t>{100, 100, 100, 100, 50});
+    CHECK(h.api.instants("/jobs/bulk-status") == minutes({1, 1, 2, 2, 2}));
     CHECK(std::count_if(records.begin(), records.end(), [](const auto& r) { return r.status == LookupStatus::scored; }) ==
           250);
   }
