@@ -7,23 +7,13 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh roster-enrich creatorscore-sim >/dev/null
 
+source scripts/sim.sh
 work=$(mktemp -d)
-sim_pid=""
-cleanup() {
-  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'stop_sim; rm -rf "$work"' EXIT
 
 # 1200x: a 90-minute job takes 4.5 s; the client divides its own waits by the same factor.
 export ROSTER_ENRICH_TIME_SCALE=${ROSTER_ENRICH_TIME_SCALE:-1200}
-build/creatorscore-sim --port 0 --seed 42 >"$work/sim.out" 2>"$work/sim.err" &
-sim_pid=$!
-for _ in $(seq 1 100); do
-  grep -q "listening on" "$work/sim.out" 2>/dev/null && break
-  sleep 0.05
-done
-export CREATORSCORE_BASE_URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$work/sim.out")
+start_sim "$work" --seed 42
 export CREATORSCORE_API_KEY=sk_test_demo   # the simulator's demo tenant; not a real key
 echo "== creatorscore-sim on $CREATORSCORE_BASE_URL (time scale ${ROSTER_ENRICH_TIME_SCALE}x)" >&2
 

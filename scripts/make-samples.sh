@@ -7,12 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh roster-enrich creatorscore-sim >/dev/null
 
+source scripts/sim.sh
 work=$(mktemp -d)
-sim_pid=""
-stop_sim() {
-  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
-  sim_pid=""
-}
 trap 'stop_sim; rm -rf "$work"' EXIT
 
 export ROSTER_ENRICH_TIME_SCALE=1200
@@ -20,14 +16,7 @@ export CREATORSCORE_API_KEY=sk_test_demo
 mkdir -p samples/enriched
 for roster in roster roster-url roster-wide roster-semicolon; do
   for format in csv json; do
-    build/creatorscore-sim --port 0 --seed 42 >"$work/sim.out" 2>"$work/sim.err" &
-    sim_pid=$!
-    for _ in $(seq 1 100); do
-      grep -q "listening on" "$work/sim.out" 2>/dev/null && break
-      sleep 0.05
-    done
-    CREATORSCORE_BASE_URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$work/sim.out")
-    export CREATORSCORE_BASE_URL
+    start_sim "$work" --seed 42
     status=0
     build/roster-enrich run "samples/$roster.csv" --state "$work/$roster-$format.db" \
       -o "samples/enriched/$roster.$format" -q || status=$?
