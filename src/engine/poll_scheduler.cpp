@@ -42,6 +42,20 @@ std::vector<Candidate> useful_polls(const EngineConfig& config, const std::vecto
   return out;
 }
 
+// The instant the next request should go, given useful_polls(): see next_due.
+std::optional<util::TimePoint> grouped_due(const std::vector<Candidate>& polls, std::size_t max_ids) {
+  if (polls.empty()) {
+    return std::nullopt;
+  }
+  const util::TimePoint window_end = polls.front().due + k_group_window;
+  util::TimePoint due = polls.front().due;
+  for (std::size_t i = 0; i < polls.size() && i < std::max<std::size_t>(max_ids, 1) && polls[i].due <= window_end;
+       ++i) {
+    due = polls[i].due;
+  }
+  return due;
+}
+
 }  // namespace
 
 std::optional<EtaReport> last_report(const state::LookupRecord& record) {
@@ -127,28 +141,19 @@ util::TimePoint next_useful_poll(const EngineConfig& config, const state::Lookup
 
 std::optional<util::TimePoint> next_due(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
                                         const EtaHistory& history, std::size_t max_ids) {
-  const std::vector<Candidate> polls = useful_polls(config, records, history);
-  if (polls.empty()) {
-    return std::nullopt;
-  }
-  const util::TimePoint window_end = polls.front().due + k_group_window;
-  util::TimePoint due = polls.front().due;
-  for (std::size_t i = 0; i < polls.size() && i < std::max<std::size_t>(max_ids, 1) && polls[i].due <= window_end;
-       ++i) {
-    due = polls[i].due;
-  }
-  return due;
+  return grouped_due(useful_polls(config, records, history), max_ids);
 }
 
 std::vector<std::size_t> jobs_to_poll(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
                                       const EtaHistory& history, util::TimePoint now, std::size_t max_ids) {
   std::vector<std::size_t> chosen;
-  const std::optional<util::TimePoint> due = next_due(config, records, history, max_ids);
+  const std::vector<Candidate> polls = useful_polls(config, records, history);
+  const std::optional<util::TimePoint> due = grouped_due(polls, max_ids);
   if (!due || *due > now) {
     return chosen;
   }
   std::vector<Candidate> extra;
-  for (const Candidate& candidate : useful_polls(config, records, history)) {
+  for (const Candidate& candidate : polls) {
     if (candidate.due <= now) {
       if (chosen.size() < max_ids) {
         chosen.push_back(candidate.index);
