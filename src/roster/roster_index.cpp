@@ -10,6 +10,7 @@
 
 #include "roster/huge_pages.hpp"
 #include "roster/roster.hpp"
+#include "util/text.hpp"
 
 namespace roster {
 
@@ -88,22 +89,6 @@ class Deduplicator {
   std::vector<std::size_t> m_row_found;    // the lookups that row named so far
 };
 
-// Builds CellLookup::key() into `out`, reusing its capacity.
-void key_into(const CellLookup& lookup, std::string& out) {
-  out.clear();
-  if (!lookup.valid() || !lookup.platform) {
-    return;
-  }
-  out += core::platform_name(*lookup.platform);
-  out += '\x1f';
-  for (char c : lookup.handle) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-    out += c;
-  }
-}
-
 std::string invalid_reason(const Row& row) {
   if (row.lookups.empty()) {
     return "no handle in any platform column";
@@ -146,9 +131,10 @@ std::string_view HandleArena::store(std::string_view text) {
 }
 
 std::string CellLookup::key() const {
-  std::string out;
-  key_into(*this, out);
-  return out;
+  if (!valid() || !platform) {
+    return {};
+  }
+  return std::string(core::platform_name(*platform)) + '\x1f' + util::to_lower(handle);
 }
 
 std::optional<std::size_t> RosterIndex::find(const CellLookup& lookup) const {
