@@ -73,6 +73,10 @@ ErrorKind kind_of(CURLcode code) {
 
 struct CurlTransport::Handle {
   CURL* easy = nullptr;
+  // curl's own detail of the last failure ("SSL certificate problem: self-signed certificate"),
+  // which says more than the generic text for its code (CURLOPT_ERRORBUFFER(3)). Lives as long as
+  // the handle that writes into it.
+  char error_detail[CURL_ERROR_SIZE] = {};
   ~Handle() {
     if (easy != nullptr) {
       curl_easy_cleanup(easy);
@@ -117,6 +121,8 @@ util::Expected<Response, Error> CurlTransport::send(const Request& request) {
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connect_timeout.count()));
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.total_timeout.count()));
+  m_handle->error_detail[0] = '\0';
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, m_handle->error_detail);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
@@ -151,8 +157,14 @@ util::Expected<Response, Error> CurlTransport::send(const Request& request) {
   if (code != CURLE_OK) {
     // (A cap passed before any status line cannot happen: a body follows its headers. Were it to,
     // the default branch reports it as a transport error, which is retried.)
-    return util::unexpected(Error{kind_of(code), std::string(curl_easy_strerror(code)) + " (" +
-                                                     url_host(request.url) + ")"});
+    const std::string_view detail = util::trim(m_handle->error_detail);
+    const ErrorKind kind = kind_of(code);
+    std::string message = (detail.empty() ? std::string(curl_easy_strerror(code)) : std::string(detail)) + " (" +
+                          url_host(request.url) + ")";
+    if (kind == ErrorKind::tls) {
+      message += "; certificates are always verified: the server's must chain to a CA this system trusts";
+    }
+    return util::unexpected(Error{kind, std::move(message)});
   }
   response.status = static_cast<int>(status);
   return response;
