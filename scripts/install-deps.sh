@@ -11,6 +11,7 @@ packages=(
   clang libclang-rt-14-dev   # libFuzzer and sanitizer runtimes for the fuzz targets
   mandoc                     # `mandoc -Tlint` checks the man page
   python3                    # test helpers
+  openssl                    # tests/integration/tls.sh makes a self-signed certificate
   dpkg-dev file              # cpack's .deb: dpkg-shlibdeps computes Depends, `file` finds the ELF files
   man-db                     # the package test reads the installed page with `man -l`
   zsh                        # the zsh completion test

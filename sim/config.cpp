@@ -53,7 +53,8 @@ std::string validate_config(const SimConfig& config) {
   const auto is_probability = [](double p) { return p >= 0.0 && p <= 1.0; };
   const FaultConfig& f = config.faults;
   if (!is_probability(config.failure_rate) || !is_probability(f.fault_500) || !is_probability(f.fault_503) ||
-      !is_probability(f.fault_drop) || !is_probability(f.fault_malformed) || !is_probability(f.fault_slow)) {
+      !is_probability(f.fault_drop) || !is_probability(f.fault_malformed) || !is_probability(f.fault_slow) ||
+      !is_probability(f.fault_huge_body) || !is_probability(f.fault_deep_json)) {
     return "probabilities must be within 0..1";
   }
   if (f.slow_delay.count() < 0) {

@@ -28,15 +28,25 @@ struct TenantConfig {
 // seeded RNG. Faults are decided after authentication and rate limiting, and a request hit by
 // `fault_500`, `fault_503`, `fault_drop` or `fault_malformed` changes no state (nothing charged,
 // no job created). `fault_slow` only delays an otherwise normal response by `slow_delay` of real
-// time; that request is processed as usual (the "response arrived too late" case).
+// time; that request is processed as usual (the "response arrived too late" case). `fault_huge_body`
+// and `fault_deep_json` answer hostile 200s without touching state either, for the client's size cap
+// and nesting guard.
 struct FaultConfig {
   double fault_500 = 0.0;        // 500 queue_failed
   double fault_503 = 0.0;        // 503 auth_unavailable
   double fault_drop = 0.0;       // connection cut before a full response
   double fault_malformed = 0.0;  // 200 with a truncated or garbage body
   double fault_slow = 0.0;       // normal response after `slow_delay`
+  double fault_huge_body = 0.0;  // 200 with a k_huge_body_bytes JSON body, streamed chunked
+  double fault_deep_json = 0.0;  // 200 with valid JSON nested k_deep_json_levels deep
+  bool huge_body_sized = false;  // the huge body announces its Content-Length instead of chunking
   util::Duration slow_delay{std::chrono::seconds(2)};
 };
+
+// 50 MiB: far past any client's sensible cap (an answer for 100 jobs is well under 1 MB).
+inline constexpr std::size_t k_huge_body_bytes = 50 * 1024 * 1024;
+// Deep enough to overflow the stack of a recursive parser.
+inline constexpr std::size_t k_deep_json_levels = 100000;
 
 struct SimConfig {
   std::vector<TenantConfig> tenants{TenantConfig{"sk_test_demo", "Demo Agency", 1000}};

@@ -52,6 +52,50 @@ std::string target_of(const httplib::Request& request) {
   return target;
 }
 
+// Bytes [offset, offset + count) of the body `response` streams: its `body`, filler, its `body_suffix`,
+// `streamed_size` bytes in all.
+std::string streamed_piece(const SimResponse& response, std::size_t offset, std::size_t count) {
+  const std::size_t total = response.streamed_size;
+  const std::size_t suffix_start = total - response.body_suffix.size();
+  std::string piece;
+  piece.reserve(count);
+  for (std::size_t at = offset; at < offset + count && at < total; ++at) {
+    if (at < response.body.size()) {
+      piece += response.body[at];
+    } else if (at >= suffix_start) {
+      piece += response.body_suffix[at - suffix_start];
+    } else {
+      piece += 'x';
+    }
+  }
+  return piece;
+}
+
+// Sends `response`'s generated body 64 KiB at a time, so a 50 MiB answer costs no 50 MiB buffer.
+void stream(const SimResponse& sim_response, const std::string& content_type, httplib::Response& response) {
+  constexpr std::size_t k_piece = 64 * 1024;
+  auto shared = std::make_shared<SimResponse>(sim_response);
+  const auto send_from = [shared](std::size_t offset, httplib::DataSink& sink) {
+    const std::string piece = streamed_piece(*shared, offset, k_piece);
+    return sink.write(piece.data(), piece.size());  // false once the client has hung up
+  };
+  if (sim_response.streamed_sized) {
+    response.set_content_provider(sim_response.streamed_size, content_type,
+                                  [send_from](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                                    return send_from(offset, sink);
+                                  });
+    return;
+  }
+  response.set_chunked_content_provider(content_type, [send_from, total = sim_response.streamed_size](
+                                                          std::size_t offset, httplib::DataSink& sink) {
+    if (offset >= total) {
+      sink.done();
+      return true;
+    }
+    return send_from(offset, sink);
+  });
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -96,6 +140,10 @@ struct HttpServer::Impl {
       } else {
         response.set_header(name, value);
       }
+    }
+    if (sim_response.streamed_size > 0) {
+      stream(sim_response, content_type, response);
+      return;
     }
     if (sim_response.drop_connection) {
       // Promise the whole body, send half, then fail the provider: httplib closes the socket and the

@@ -82,6 +82,14 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--fault-slow", config.faults.fault_slow, "Probability of a response delayed by --slow-delay")
       ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--fault-huge-body", config.faults.fault_huge_body,
+                 "Probability of a 200 with a 50 MiB body, sent chunked (no Content-Length)")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_flag("--huge-body-sized", config.faults.huge_body_sized,
+               "Send --fault-huge-body's body with a Content-Length instead of chunked");
+  app.add_option("--fault-deep-json", config.faults.fault_deep_json,
+                 "Probability of a 200 with valid JSON nested 100000 levels deep")
+      ->check(CLI::Range(0.0, 1.0));
   app.add_option("--slow-delay", slow_delay, "Real-time delay of slow responses")->check(k_duration_validator);
   app.add_option("--max-body", config.max_body, "Largest request body in bytes");
   app.add_flag("-v,--verbose", verbose, "Log each request (method, target, status) on stderr");

@@ -33,6 +33,12 @@ struct SimResponse {
   bool drop_connection = false;
   // Real time the adapter waits before answering (fault_slow); zero otherwise.
   util::Duration delay{0};
+  // fault_huge_body: when non-zero, the adapter sends `body` as a prefix, then filler, then
+  // `body_suffix`, this many bytes in all, generated as it is sent (never held in memory); chunked
+  // unless `streamed_sized`, when it announces the Content-Length.
+  std::size_t streamed_size = 0;
+  std::string body_suffix;
+  bool streamed_sized = false;
 
   // The first header named `name` (case-insensitive), or empty.
   std::string header(std::string_view name) const;

@@ -86,6 +86,9 @@ Json config_json(const SimConfig& config) {
   out["fault_malformed"] = config.faults.fault_malformed;
   out["fault_slow"] = config.faults.fault_slow;
   out["slow_delay_ms"] = config.faults.slow_delay.count();
+  out["fault_huge_body"] = config.faults.fault_huge_body;
+  out["huge_body_sized"] = config.faults.huge_body_sized;
+  out["fault_deep_json"] = config.faults.fault_deep_json;
   out["failure_rate"] = config.failure_rate;
   out["zero_balance_402"] = config.zero_balance_402;
   out["rate_limit"] = config.rate_limit;
@@ -114,6 +117,10 @@ std::string apply_config_patch(SimConfig& config, const Json& patch) {
       probability = &config.faults.fault_malformed;
     } else if (name == "fault_slow") {
       probability = &config.faults.fault_slow;
+    } else if (name == "fault_huge_body") {
+      probability = &config.faults.fault_huge_body;
+    } else if (name == "fault_deep_json") {
+      probability = &config.faults.fault_deep_json;
     } else if (name == "failure_rate") {
       probability = &config.failure_rate;
     }
@@ -127,6 +134,11 @@ std::string apply_config_patch(SimConfig& config, const Json& patch) {
         return name + " must be true or false.";
       }
       config.zero_balance_402 = value.get<bool>();
+    } else if (name == "huge_body_sized") {
+      if (!value.is_boolean()) {
+        return name + " must be true or false.";
+      }
+      config.faults.huge_body_sized = value.get<bool>();
     } else if (name == "rate_limit") {
       if (!value.is_number_integer()) {
         return name + " must be an integer.";
@@ -271,6 +283,23 @@ std::optional<SimResponse> Simulator::draw_fault() {
     response.headers.emplace_back("Content-Type", "application/json");
     const auto pick = static_cast<std::size_t>(m_fault_rng.between(0, k_malformed_bodies.size() - 1));
     response.body = std::string(k_malformed_bodies[pick]);
+    return response;
+  }
+  if (m_fault_rng.chance(faults.fault_huge_body)) {
+    m_stats.record_fault("huge_body");
+    // Valid JSON, hostile only by its size: {"padding":"xxx...x"}.
+    SimResponse response = json_response(200, Json::object());
+    response.body = R"({"padding":")";
+    response.body_suffix = R"("})";
+    response.streamed_size = k_huge_body_bytes;
+    response.streamed_sized = faults.huge_body_sized;
+    return response;
+  }
+  if (m_fault_rng.chance(faults.fault_deep_json)) {
+    m_stats.record_fault("deep_json");
+    // Valid JSON, hostile only by its depth: {"results":[[[...]]]}.
+    SimResponse response = json_response(200, Json::object());
+    response.body = R"({"results":)" + std::string(k_deep_json_levels, '[') + std::string(k_deep_json_levels, ']') + "}";
     return response;
   }
   return std::nullopt;

@@ -238,8 +238,14 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   };
   const auto written = output::write_enriched(write_options, **reader, resolve);
 
-  const bool finished = outcome.ending == engine::RunOutcome::Ending::completed && !outcome.unsubmitted_left;
-  run_state.finish(finished, finished ? std::string(engine::ending_name(outcome.ending)) : stop_reason(outcome, records));
+  // A run whose output could not be written has not delivered its results: it stays incomplete, so
+  // running again (with a writable --output) resumes from the state file and writes them without
+  // submitting anything again.
+  const bool run_ended = outcome.ending == engine::RunOutcome::Ending::completed && !outcome.unsubmitted_left;
+  const bool finished = run_ended && written;
+  run_state.finish(finished, finished     ? std::string(engine::ending_name(outcome.ending))
+                             : !run_ended ? stop_reason(outcome, records)
+                                          : std::string("the output could not be written"));
 
   output::RunSummary summary;
   summary.rows = index.rows;
@@ -261,7 +267,8 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
     throw Fatal(code, outcome.fatal_message);
   }
   if (!written) {
-    throw Fatal(ExitCode::cannot_write, written.error());
+    throw Fatal(ExitCode::cannot_write,
+                written.error() + "; the results are kept in the state file: run again with a writable --output");
   }
   return code;
 }

@@ -44,7 +44,8 @@ util::Expected<Response, Failure> Client::send(const Request& request, const Bod
     AttemptOutcome outcome;
     if (result) {
       outcome.status = result->status;
-      outcome.body_ok = !body_check || body_check(*result);
+      // A body dropped at the size cap is a malformed answer: retried, then reported with its status.
+      outcome.body_ok = result->body_problem.empty() && (!body_check || body_check(*result));
       if (result->status == 429) {
         ++m_stats.responses_429;
       }
@@ -53,7 +54,9 @@ util::Expected<Response, Failure> Client::send(const Request& request, const Bod
       }
       failure.last_status = result->status;
       failure.last_body = result->body.substr(0, 4096);
-      failure.last_error = outcome.body_ok ? "" : "the response body is not the JSON the API promised";
+      failure.last_error = outcome.body_ok                  ? ""
+                           : !result->body_problem.empty() ? result->body_problem
+                                                           : "the response body is not the JSON the API promised";
     } else {
       outcome.transport_retryable = is_retryable_transport_error(result.error().kind);
       failure.last_status = 0;

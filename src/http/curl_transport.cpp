@@ -23,7 +23,7 @@ struct Sink {
 extern "C" std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto* sink = static_cast<Sink*>(user);
   const std::size_t bytes = size * count;
-  if (sink->response->body.size() + bytes > sink->cap) {
+  if (bytes > sink->cap - sink->response->body.size()) {
     sink->over_cap = true;
     return 0;  // makes curl stop with CURLE_WRITE_ERROR
   }
@@ -42,6 +42,12 @@ extern "C" std::size_t on_header(char* data, std::size_t size, std::size_t count
                                          std::string(util::trim(line.substr(colon + 1))));
   }
   return bytes;
+}
+
+// "8 MiB" for the usual caps, the exact byte count otherwise.
+std::string describe_size(std::size_t bytes) {
+  constexpr std::size_t k_mib = 1024 * 1024;
+  return bytes % k_mib == 0 ? std::to_string(bytes / k_mib) + " MiB" : std::to_string(bytes) + " bytes";
 }
 
 ErrorKind kind_of(CURLcode code) {
@@ -67,6 +73,10 @@ ErrorKind kind_of(CURLcode code) {
 
 struct CurlTransport::Handle {
   CURL* easy = nullptr;
+  // curl's own detail of the last failure ("SSL certificate problem: self-signed certificate"),
+  // which says more than the generic text for its code (CURLOPT_ERRORBUFFER(3)). Lives as long as
+  // the handle that writes into it.
+  char error_detail[CURL_ERROR_SIZE] = {};
   ~Handle() {
     if (easy != nullptr) {
       curl_easy_cleanup(easy);
@@ -111,6 +121,8 @@ util::Expected<Response, Error> CurlTransport::send(const Request& request) {
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connect_timeout.count()));
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.total_timeout.count()));
+  m_handle->error_detail[0] = '\0';
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, m_handle->error_detail);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
@@ -120,9 +132,8 @@ util::Expected<Response, Error> CurlTransport::send(const Request& request) {
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);   // never switched off
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
-  if (m_options.max_response_bytes > 0) {
-    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(m_options.max_response_bytes));
-  }
+  // Refuses at once a body whose Content-Length is past the cap; on_body catches the others.
+  curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(m_options.max_response_bytes));
   if (request.method == Method::post) {
     curl_easy_setopt(easy, CURLOPT_POST, 1L);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
@@ -132,17 +143,29 @@ util::Expected<Response, Error> CurlTransport::send(const Request& request) {
   }
 
   const CURLcode code = curl_easy_perform(easy);
-  if (sink.over_cap || code == CURLE_FILESIZE_EXCEEDED) {
-    return util::unexpected(Error{ErrorKind::too_large, "the response from " + url_host(request.url) +
-                                                            " is larger than " +
-                                                            std::to_string(m_options.max_response_bytes) + " bytes"});
-  }
-  if (code != CURLE_OK) {
-    return util::unexpected(Error{kind_of(code), std::string(curl_easy_strerror(code)) + " (" +
-                                                     url_host(request.url) + ")"});
-  }
   long status = 0;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+  if ((sink.over_cap || code == CURLE_FILESIZE_EXCEEDED) && status != 0) {
+    // An oversized answer is a malformed one, as a truncated body is: keep its status for the retry
+    // policy and the error line, free what arrived (PRODUCT.md: "Responses are capped in size").
+    std::string().swap(response.body);
+    response.status = static_cast<int>(status);
+    response.body_problem = "the response body is larger than " + describe_size(m_options.max_response_bytes) +
+                            ", the limit for one answer";
+    return response;
+  }
+  if (code != CURLE_OK) {
+    // (A cap passed before any status line cannot happen: a body follows its headers. Were it to,
+    // the default branch reports it as a transport error, which is retried.)
+    const std::string_view detail = util::trim(m_handle->error_detail);
+    const ErrorKind kind = kind_of(code);
+    std::string message = (detail.empty() ? std::string(curl_easy_strerror(code)) : std::string(detail)) + " (" +
+                          url_host(request.url) + ")";
+    if (kind == ErrorKind::tls) {
+      message += "; certificates are always verified: the server's must chain to a CA this system trusts";
+    }
+    return util::unexpected(Error{kind, std::move(message)});
+  }
   response.status = static_cast<int>(status);
   return response;
 }

@@ -20,7 +20,6 @@ std::string_view error_kind_name(ErrorKind kind) {
     case ErrorKind::timeout: return "timeout";
     case ErrorKind::dropped: return "dropped";
     case ErrorKind::tls: return "tls";
-    case ErrorKind::too_large: return "too_large";
     case ErrorKind::refused: return "refused";
     case ErrorKind::other: return "other";
   }

@@ -29,6 +29,9 @@ struct Response {
   int status = 0;
   Headers headers;  // names as received; look them up with header()
   std::string body;
+  // Set when the transport dropped the body because it passed the size cap (`body` is then empty):
+  // why, in one line. http::Client treats such a response like one with a malformed body.
+  std::string body_problem;
 
   // The first header named `name`, compared case-insensitively.
   std::optional<std::string> header(std::string_view name) const;
@@ -39,7 +42,6 @@ enum class ErrorKind {
   timeout,    // connect or total timeout
   dropped,    // the connection closed or broke before a whole response arrived
   tls,        // certificate or handshake failure (never retried: it will not fix itself)
-  too_large,  // the response passed the size cap
   refused,    // refused by policy before connecting (plain http to a non-loopback host)
   other,
 };

@@ -8,21 +8,32 @@
 
 namespace util {
 
-AtomicFile::AtomicFile(std::string path, std::string temp_path, std::FILE* file)
-    : m_path(std::move(path)), m_temp_path(std::move(temp_path)), m_file(file) {}
+AtomicFile::AtomicFile(std::string path, std::string temp_path, std::FILE* file, bool owns_direct_file)
+    : m_path(std::move(path)), m_temp_path(std::move(temp_path)), m_file(file), m_owns_direct_file(owns_direct_file) {}
 
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
     : m_path(std::move(other.m_path)),
       m_temp_path(std::move(other.m_temp_path)),
       m_file(other.m_file),
-      m_failed(other.m_failed) {
+      m_owns_direct_file(other.m_owns_direct_file),
+      m_failed(other.m_failed),
+      m_write_error(other.m_write_error) {
   other.m_file = nullptr;
   other.m_temp_path.clear();
+  other.m_owns_direct_file = false;
 }
 
 util::Expected<AtomicFile, std::string> AtomicFile::create(const std::string& path) {
   if (path == "-") {
-    return AtomicFile(path, "", stdout);
+    return AtomicFile(path, "", stdout, false);
+  }
+  struct stat existing {};
+  if (::stat(path.c_str(), &existing) == 0 && (S_ISCHR(existing.st_mode) || S_ISFIFO(existing.st_mode))) {
+    std::FILE* file = std::fopen(path.c_str(), "wb");
+    if (file == nullptr) {
+      return util::unexpected("cannot write " + path + ": " + std::strerror(errno));
+    }
+    return AtomicFile(path, "", file, true);
   }
   const std::filesystem::path target(path);
   const std::filesystem::path directory = target.has_parent_path() ? target.parent_path() : ".";
@@ -37,24 +48,29 @@ util::Expected<AtomicFile, std::string> AtomicFile::create(const std::string& pa
     ::unlink(temp.c_str());
     return util::unexpected("cannot write " + path + ": " + std::strerror(errno));
   }
-  return AtomicFile(path, temp, file);
+  return AtomicFile(path, temp, file, false);
 }
 
 AtomicFile::~AtomicFile() {
   if (m_file != nullptr && !m_temp_path.empty()) {
     std::fclose(m_file);
     ::unlink(m_temp_path.c_str());
+  } else if (m_file != nullptr && m_owns_direct_file) {
+    std::fclose(m_file);
   }
 }
 
 void AtomicFile::write(std::string_view bytes) {
   if (m_file != nullptr && !m_failed && std::fwrite(bytes.data(), 1, bytes.size(), m_file) != bytes.size()) {
     m_failed = true;
+    m_write_error = errno;
   }
 }
 
 util::Expected<util::Ok, std::string> AtomicFile::commit() {
   const auto failure = [&](int error) -> util::Expected<util::Ok, std::string> {
+    // The first failed write's reason (a full disk) beats whatever a later call left in errno.
+    error = m_write_error != 0 ? m_write_error : error;
     return util::unexpected("cannot write " + m_path + ": " + std::strerror(error) +
                             (m_temp_path.empty() ? "" : "; the previous file, if any, is untouched"));
   };
@@ -62,10 +78,18 @@ util::Expected<util::Ok, std::string> AtomicFile::commit() {
     return failure(EBADF);
   }
   if (m_temp_path.empty()) {
-    if (std::fflush(m_file) != 0 || m_failed || std::ferror(m_file)) {
-      return failure(errno != 0 ? errno : EIO);
+    // Written straight: no fsync (a device or pipe may refuse it, and there is nothing to rename).
+    errno = 0;
+    bool written = !m_failed && std::fflush(m_file) == 0 && !std::ferror(m_file);
+    int error = errno != 0 ? errno : EIO;
+    if (m_owns_direct_file && std::fclose(m_file) != 0 && written) {
+      written = false;
+      error = errno != 0 ? errno : EIO;
     }
     m_file = nullptr;
+    if (!written) {
+      return failure(error);
+    }
     return util::Ok{};
   }
   errno = 0;

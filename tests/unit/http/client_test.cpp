@@ -55,6 +55,31 @@ TEST_SUITE("http::Client") {
     CHECK(s.transport.requests().size() == 8);
   }
 
+  TEST_CASE("send: a body dropped at the size cap is retried like malformed JSON, then reported with its status and why") {
+    Stack s;
+    const auto over_cap = [](int status) {
+      http::Response response = test::response(status, "");
+      response.body_problem = "the response body is larger than 8 MiB, the limit for one answer";
+      return test::TransportResult(response);
+    };
+    s.transport.set_handler([&](const http::Request&) { return over_cap(200); });
+    // No body check at all: the dropped body fails on its own.
+    auto result = s.client.send(get(), nullptr);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().kind == http::FailureKind::bad_body);
+    CHECK(result.error().last_status == 200);
+    CHECK(result.error().last_error == "the response body is larger than 8 MiB, the limit for one answer");
+    CHECK(s.transport.requests().size() == 8);
+
+    // A final 4xx is still the caller's to read by its status, as with any body that is not JSON.
+    Stack t;
+    t.transport.push(over_cap(401));
+    auto refused = t.client.send(get(), json_only);
+    REQUIRE(refused);
+    CHECK(refused->status == 401);
+    CHECK(t.transport.requests().size() == 1);
+  }
+
   TEST_CASE("send: 503s then success; back-off waits grow") {
     Stack s;
     for (int i = 0; i < 4; ++i) {

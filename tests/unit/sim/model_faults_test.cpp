@@ -130,6 +130,34 @@ TEST_SUITE("sim::Simulator") {
     CHECK(api.balance() == 999);
   }
 
+  TEST_CASE("handle: fault_huge_body and fault_deep_json answer hostile 200s that change no state") {
+    sim::SimConfig config;
+    config.faults.fault_huge_body = 1.0;
+    SimDriver api(config);
+    const std::string handle = handle_where(Platform::tiktok, false);
+    sim::SimResponse response = api.get("/api/v1/creators/tiktok/" + handle);
+    CHECK(response.status == 200);
+    CHECK(response.streamed_size == sim::k_huge_body_bytes);
+    CHECK_FALSE(response.streamed_sized);
+    CHECK(response.body == R"({"padding":")");
+    CHECK(response.body_suffix == R"("})");
+
+    CHECK(api.post("/_sim/config", Json{{"fault_huge_body", 0}, {"fault_deep_json", 1}, {"huge_body_sized", true}}, "")
+              .status == 200);
+    CHECK(api.sim().config().faults.huge_body_sized);
+    response = api.get("/api/v1/creators/tiktok/" + handle);
+    CHECK(response.status == 200);
+    CHECK(response.streamed_size == 0);
+    CHECK(response.body.size() == std::string(R"({"results":})").size() + 2 * sim::k_deep_json_levels);
+    CHECK(response.body.starts_with(R"({"results":[[[)"));
+    CHECK(response.body.ends_with("]]]}"));
+
+    CHECK(api.balance() == 1000);
+    const Json stats = api.stats();
+    CHECK(stats["jobs"].empty());
+    CHECK(stats["faults"] == Json{{"deep_json", 1}, {"huge_body", 1}});
+  }
+
   TEST_CASE("handle: rate limiting is decided before faults, and a 429 is never a fault") {
     sim::SimConfig config;
     config.rate_limit = 1;

@@ -15,7 +15,7 @@ namespace test {
 using TransportResult = util::Expected<http::Response, http::Error>;
 
 inline http::Response response(int status, std::string body, http::Headers headers = {}) {
-  return http::Response{status, std::move(headers), std::move(body)};
+  return http::Response{status, std::move(headers), std::move(body), {}};
 }
 
 class FakeTransport final : public http::Transport {

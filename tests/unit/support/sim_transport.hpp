@@ -26,7 +26,7 @@ class SimTransport final : public http::Transport {
     if (answer.drop_connection) {
       return util::unexpected(http::Error{http::ErrorKind::dropped, "connection dropped"});
     }
-    return http::Response{answer.status, answer.headers, answer.body};
+    return http::Response{answer.status, answer.headers, answer.body, {}};
   }
 
   const std::vector<util::TimePoint>& sent_at() const { return m_sent_at; }

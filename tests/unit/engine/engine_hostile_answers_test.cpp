@@ -1,0 +1,277 @@
+// The engine against answers a well-behaved API never gives: results for creators and jobs it did
+// not ask about, and the same creator or job twice in one answer. Each must be ignored or taken
+// once: no crash, no extra record (hence no extra output row), no credit counted twice or for a
+// stranger, no refund for a job that is not ours (PRODUCT.md, "Secrets and bad input").
+
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "creatorscore/client.hpp"
+#include "engine/engine.hpp"
+#include "http/client.hpp"
+#include "state/store.hpp"
+#include "support/fake_transport.hpp"
+#include "support/manual_clock.hpp"
+
+using core::LookupStatus;
+using nlohmann::json;
+
+namespace {
+
+json queued(const std::string& platform, const std::string& handle, const std::string& job_id, int charged) {
+  return {{"platform", platform}, {"handle", handle},         {"status", "queued"},
+          {"job_id", job_id},     {"eta_seconds", 30},        {"deduplicated", false},
+          {"credits_charged", charged}};
+}
+
+json done_job(const std::string& job_id, const std::string& handle) {
+  return {{"job_id", job_id},
+          {"status", "done"},
+          {"progress", 100},
+          {"completed_at", "2026-11-01T01:00:00Z"},
+          {"creator", {{"platform", "tiktok"}, {"handle", handle}, {"score", 70}, {"tier", "Good"}}}};
+}
+
+json failed_job(const std::string& job_id) {
+  return {{"job_id", job_id}, {"status", "failed"}, {"progress", 40}, {"error", "scoring_failed"}};
+}
+
+// An API that queues every creator it is sent as job "job-<handle>" (1 credit, tiktok's price) and
+// reports every job it is asked about done. Each test tampers with the answers through the hooks,
+// which see the honest answer's list and may add to it.
+class TamperedApi {
+ public:
+  explicit TamperedApi(test::ManualClock& clock) : transport(&clock) {
+    transport.set_handler([this](const http::Request& request) { return answer(request); });
+  }
+
+  std::function<void(json& results)> on_submit = [](json&) {};
+  std::function<void(json& jobs)> on_poll = [](json&) {};
+  // What an honest job reports when polled; done by default.
+  std::function<json(const std::string& job_id)> job = [](const std::string& job_id) {
+    return done_job(job_id, job_id.substr(4));
+  };
+
+  // The list named `key` of every request body sent to `path`, in order.
+  std::vector<json> sent_lists(const std::string& path, const std::string& key) const {
+    std::vector<json> out;
+    for (const http::Request& request : transport.requests()) {
+      if (request.url.ends_with(path)) {
+        out.push_back(json::parse(request.body)[key]);
+      }
+    }
+    return out;
+  }
+
+  test::FakeTransport transport;
+
+ private:
+  test::TransportResult answer(const http::Request& request) {
+    const json body = json::parse(request.body);
+    if (request.url.ends_with("/creators/bulk")) {
+      json results = json::array();
+      for (const json& creator : body["creators"]) {
+        const std::string handle = creator["handle"];
+        results.push_back(queued(creator["platform"], handle, "job-" + handle, 1));
+      }
+      on_submit(results);
+      return test::response(200, json{{"results", results}}.dump());
+    }
+    json jobs = json::array();
+    for (const json& id : body["job_ids"]) {
+      jobs.push_back(job(id.get<std::string>()));
+    }
+    on_poll(jobs);
+    return test::response(200, json{{"jobs", jobs}}.dump());
+  }
+};
+
+struct RecordingObserver : engine::Observer {
+  void on_batch(const engine::BatchEvent& event, const engine::Progress&) override { batches.push_back(event); }
+  void on_poll_round(const engine::PollEvent& event, const engine::Progress&) override { polls.push_back(event); }
+  std::vector<engine::BatchEvent> batches;
+  std::vector<engine::PollEvent> polls;
+};
+
+struct Harness {
+  Harness()
+      : limiter(clock, 120),
+        http_client(api.transport, clock, limiter, http::RetryPolicy{}),
+        client(http_client, "http://127.0.0.1:1", "sk_test_demo") {}
+
+  engine::RunOutcome run(std::vector<state::LookupRecord>& records, engine::EngineConfig config = {}) {
+    engine = std::make_unique<engine::Engine>(client, store, clock, observer, config);
+    return engine->run(records);
+  }
+
+  test::ManualClock clock;
+  TamperedApi api{clock};
+  http::RateLimiter limiter;
+  http::Client http_client;
+  creatorscore::Client client;
+  state::MemoryStore store;
+  RecordingObserver observer;
+  std::unique_ptr<engine::Engine> engine;
+};
+
+std::vector<state::LookupRecord> creators(std::size_t count) {
+  std::vector<state::LookupRecord> records(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    records[i].index = i;
+    records[i].platform = core::Platform::tiktok;
+    records[i].handle = "c" + std::to_string(i);
+  }
+  return records;
+}
+
+// Every job id the engine asked about, across all polls, in order.
+std::vector<std::string> polled_ids(const Harness& h) {
+  std::vector<std::string> ids;
+  for (const json& list : h.api.sent_lists("/jobs/bulk-status", "job_ids")) {
+    for (const json& id : list) {
+      ids.push_back(id.get<std::string>());
+    }
+  }
+  return ids;
+}
+
+}  // namespace
+
+TEST_SUITE("engine::Engine on hostile answers") {
+  TEST_CASE("unknown creator in a submit answer: ignored, no record added, nothing charged for it, its job never polled") {
+    Harness h;
+    h.api.on_submit = [](json& results) {
+      results.push_back(queued("tiktok", "stranger", "job-stranger", 3));
+      // Our handle on a platform we did not ask for, and on one that does not exist.
+      results.push_back(queued("instagram", "c0", "job-instagram-c0", 1));
+      results.push_back(queued("myspace", "c0", "job-myspace-c0", 5));
+      results.push_back(json{{"status", "queued"}, {"job_id", "job-nameless"}, {"credits_charged", 7}});
+    };
+    auto records = creators(2);
+    const auto outcome = h.run(records);
+
+    CHECK(outcome.ending == engine::RunOutcome::Ending::completed);
+    REQUIRE(records.size() == 2);
+    CHECK(records[0].status == LookupStatus::scored);
+    CHECK(records[0].job_id == "job-c0");
+    CHECK(records[0].credits_charged == 1);
+    CHECK(records[1].status == LookupStatus::scored);
+    CHECK(records[1].job_id == "job-c1");
+    CHECK(h.engine->progress().credits_spent == 2);
+    CHECK(h.store.totals().credits_spent == 2);
+    REQUIRE(h.observer.batches.size() == 1);
+    CHECK(h.observer.batches[0].queued == 2);
+    CHECK(h.observer.batches[0].credits_spent == 2);
+    CHECK(polled_ids(h) == std::vector<std::string>{"job-c0", "job-c1"});
+  }
+
+  TEST_CASE("a result for a roster creator outside the batch: ignored there, submitted in its own batch, charged once") {
+    Harness h;
+    bool first = true;
+    h.api.on_submit = [&first](json& results) {
+      if (first) {
+        results.push_back(queued("tiktok", "c1", "job-c1-unasked", 1));
+        first = false;
+      }
+    };
+    auto records = creators(2);
+    engine::EngineConfig config;
+    config.batch_size = 1;
+    h.run(records, config);
+
+    const std::vector<json> batches = h.api.sent_lists("/creators/bulk", "creators");
+    REQUIRE(batches.size() == 2);
+    CHECK(batches[1] == json::array({{{"platform", "tiktok"}, {"handle", "c1"}}}));
+    CHECK(records[1].status == LookupStatus::scored);
+    CHECK(records[1].job_id == "job-c1");
+    CHECK(h.engine->progress().credits_spent == 2);
+    CHECK(h.store.totals().credits_spent == 2);
+    CHECK(polled_ids(h) == std::vector<std::string>{"job-c0", "job-c1"});
+  }
+
+  TEST_CASE("unknown job ids in a poll answer: ignored, no refund, no count, the asked job still ends") {
+    Harness h;
+    h.api.on_poll = [](json& jobs) {
+      jobs.push_back(failed_job("job-ghost-failed"));
+      jobs.push_back(done_job("job-ghost-done", "ghost"));
+      jobs.push_back(json{{"job_id", "job-ghost-gone"}, {"status", "not_found"}, {"message", "no such job"}});
+      jobs.push_back(json{{"status", "failed"}, {"error", "no job id at all"}});
+    };
+    auto records = creators(1);
+    const auto outcome = h.run(records);
+
+    CHECK(outcome.ending == engine::RunOutcome::Ending::completed);
+    REQUIRE(records.size() == 1);
+    CHECK(records[0].status == LookupStatus::scored);
+    CHECK(records[0].credits_refunded == 0);
+    CHECK(h.engine->progress().credits_refunded == 0);
+    CHECK(h.engine->progress().failed == 0);
+    CHECK(h.engine->progress().not_found == 0);
+    CHECK(h.store.totals().credits_refunded == 0);
+    REQUIRE(h.observer.polls.size() == 1);
+    CHECK(h.observer.polls[0].polled == 1);
+    CHECK(h.observer.polls[0].done == 1);
+    CHECK(h.observer.polls[0].failed == 0);
+    CHECK(h.observer.polls[0].not_found == 0);
+  }
+
+  TEST_CASE("duplicate results for one creator in a submit answer: the first is taken, charged once, polled once") {
+    Harness h;
+    h.api.on_submit = [](json& results) {
+      results.push_back(queued("tiktok", "c0", "job-c0-again", 1));
+      results.push_back(queued("tiktok", "C0", "job-c0-upper", 1));  // handles compare case-insensitively
+      results.push_back(json{{"platform", "tiktok"}, {"handle", "c0"}, {"status", "error"}, {"error", "invalid_handle"}});
+    };
+    auto records = creators(1);
+    h.run(records);
+
+    CHECK(records[0].status == LookupStatus::scored);
+    CHECK(records[0].job_id == "job-c0");
+    CHECK(records[0].credits_charged == 1);
+    CHECK(records[0].error.empty());
+    CHECK(h.engine->progress().credits_spent == 1);
+    CHECK(h.store.totals().credits_spent == 1);
+    REQUIRE(h.observer.batches.size() == 1);
+    CHECK(h.observer.batches[0].queued == 1);
+    CHECK(h.observer.batches[0].errors == 0);
+    CHECK(h.observer.batches[0].credits_spent == 1);
+    CHECK(polled_ids(h) == std::vector<std::string>{"job-c0"});
+  }
+
+  TEST_CASE("duplicate entries for one job in a poll answer: counted once; a failed job is refunded once") {
+    Harness h;
+    h.api.job = [](const std::string& job_id) {
+      return job_id == "job-c1" ? failed_job(job_id) : done_job(job_id, job_id.substr(4));
+    };
+    h.api.on_poll = [](json& jobs) {
+      const json honest = jobs;
+      for (const json& entry : honest) {
+        jobs.push_back(entry);  // each entry twice
+      }
+      jobs.push_back(done_job("job-c1", "c1"));  // then a contradicting one for the failed job
+      jobs.push_back(failed_job("job-c0"));      // and for the done one
+    };
+    auto records = creators(2);
+    const auto outcome = h.run(records);
+
+    CHECK(outcome.ending == engine::RunOutcome::Ending::completed);
+    CHECK(records[0].status == LookupStatus::scored);
+    CHECK(records[0].credits_refunded == 0);
+    CHECK(records[1].status == LookupStatus::failed);
+    CHECK(records[1].error == "scoring_failed");
+    CHECK(records[1].creator_json.empty());
+    CHECK(records[1].credits_refunded == 1);
+    CHECK(h.engine->progress().credits_refunded == 1);
+    CHECK(h.store.totals().credits_refunded == 1);
+    CHECK(h.engine->progress().scored == 1);
+    CHECK(h.engine->progress().failed == 1);
+    REQUIRE(h.observer.polls.size() == 1);
+    CHECK(h.observer.polls[0].done == 1);
+    CHECK(h.observer.polls[0].failed == 1);
+  }
+}
