@@ -402,9 +402,9 @@ Json Simulator::stats_json(util::TimePoint now) {
     entry["first_reported_done_at_ms"] =
         job.first_reported_end ? Json(job.first_reported_end->since_epoch.count()) : Json(nullptr);
     entry["status"] = job_status_name(job.status_at(now));
-    jobs.push_back(entry);
+    jobs.push_back(std::move(entry));
   }
-  out["jobs"] = jobs;
+  out["jobs"] = std::move(jobs);
   return out;
 }
 

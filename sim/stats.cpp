@@ -4,13 +4,17 @@ namespace sim {
 
 namespace {
 
+// A std::map's keys are unique already, so they go straight into the ordered object's storage:
+// ordered_json's operator[] searches the keys it holds one by one, which made GET /_sim/stats
+// quadratic in the creators charged (12 s of CPU for 140,000 of them).
 template <typename Map>
 Json to_object(const Map& map) {
-  Json out = Json::object();
+  Json::object_t object;
+  object.reserve(map.size());
   for (const auto& [key, value] : map) {
-    out[key] = value;
+    object.Json::object_t::Container::emplace_back(key, value);
   }
-  return out;
+  return Json(std::move(object));
 }
 
 }  // namespace
