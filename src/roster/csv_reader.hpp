@@ -6,9 +6,11 @@
 // quoted fields. Internal to roster/.
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/expected.hpp"
@@ -40,8 +42,16 @@ class CsvReader {
   // returns the same one. Checked per field: size, NUL bytes, UTF-8.
   util::Expected<bool, CsvError> next(std::vector<std::string>& fields);
 
+  // The same without a copy per field: the views point into the reader's buffer (or, for fields
+  // that had to be unescaped or were split by libcsv, into the reader's own copies) and stay valid
+  // until the next call to either next().
+  util::Expected<bool, CsvError> next(std::vector<std::string_view>& fields);
+
   // The line on which the record last returned by next() starts.
   std::size_t record_line() const;
+
+  // Bytes of the file read so far, records and blank lines (an estimate of progress).
+  std::uint64_t bytes_read() const;
 
  private:
   struct Impl;
