@@ -12,8 +12,22 @@ namespace util {
 // ASCII lower-casing; bytes >= 0x80 (UTF-8) are left as they are.
 std::string to_lower(std::string_view text);
 
-// Without leading and trailing ASCII white space (space, TAB, CR, LF, VT, FF).
-std::string_view trim(std::string_view text);
+// Without leading and trailing ASCII white space (space, TAB, CR, LF, VT, FF). Inline: it runs
+// several times on every cell of a roster, mostly on cells with nothing to trim.
+inline std::string_view trim(std::string_view text) {
+  // A test per byte rather than find_first_not_of(" \t\r\n\v\f"), which searches the set with
+  // memchr for every byte.
+  const auto space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  std::size_t first = 0;
+  std::size_t last = text.size();
+  while (first < last && space(text[first])) {
+    ++first;
+  }
+  while (last > first && space(text[last - 1])) {
+    --last;
+  }
+  return text.substr(first, last - first);
+}
 
 std::vector<std::string> split(std::string_view text, char separator);
 
