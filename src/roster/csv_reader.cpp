@@ -400,6 +400,86 @@ struct CsvReader::Impl {
     return true;
   }
 
+  // next_plain's view of 16 bytes from `p`: a bit per delimiter, per LF, and per byte that makes a
+  // line other than plain (quote, CR, NUL, >= 0x80).
+  struct PlainBits {
+    unsigned delimiters;
+    unsigned line_ends;
+    unsigned refused;
+  };
+  PlainBits plain_bits(const char* p) const {
+#if defined(__SSE2__)
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i refused =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\r'))),
+                     _mm_cmpeq_epi8(bytes, _mm_setzero_si128()));
+    return {static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(delimiter)))),
+            static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')))),
+            static_cast<unsigned>(_mm_movemask_epi8(refused) | _mm_movemask_epi8(bytes))};
+#else
+    PlainBits bits{0, 0, 0};
+    for (unsigned i = 0; i < k_scan_bytes; ++i) {
+      const auto c = static_cast<unsigned char>(p[i]);
+      bits.delimiters |= c == static_cast<unsigned char>(delimiter) ? 1U << i : 0U;
+      bits.line_ends |= c == '\n' ? 1U << i : 0U;
+      bits.refused |= (c == '"' || c == '\r' || c == 0 || c >= 0x80) ? 1U << i : 0U;
+    }
+    return bits;
+#endif
+  }
+
+  // CsvReader::next_plain from `pos`, with at least one byte in the buffer.
+  bool plain(std::span<std::string_view> fields, std::string_view& text) {
+    if (special[static_cast<unsigned char>(delimiter)] == 0) {
+      return false;  // the delimiter is a quote, a line end or not ASCII: not for this path
+    }
+    const char* const begin = buffer.get() + pos;
+    const char* const end = buffer.get() + size;  // *end is the '\n' sentinel
+    if (*begin == '\n') {
+      return false;  // a blank line, or the LF of a CRLF: the segment path counts them
+    }
+    std::size_t field = 0;
+    const char* field_start = begin;
+    const char* line_end = nullptr;
+    for (const char* block = begin; line_end == nullptr; block += k_scan_bytes) {
+      const PlainBits bits = plain_bits(block);
+      unsigned in_line = ~0U;  // the bits before the first LF of the block, if any
+      if (bits.line_ends != 0) {
+        const unsigned first_lf = static_cast<unsigned>(__builtin_ctz(bits.line_ends));
+        in_line = (1U << first_lf) - 1;
+        line_end = block + first_lf;
+      }
+      if ((bits.refused & in_line) != 0) {
+        return false;
+      }
+      // Only the fields asked for are cut out; later delimiters need no step each.
+      for (unsigned at = bits.delimiters & in_line; at != 0 && field < fields.size(); at &= at - 1) {
+        const char* const delimiter_at = block + __builtin_ctz(at);
+        fields[field++] = std::string_view(field_start, static_cast<std::size_t>(delimiter_at - field_start));
+        field_start = delimiter_at + 1;
+      }
+    }
+    const auto length = static_cast<std::size_t>(line_end - begin);
+    // A record no longer than the line has at most length + 1 fields, each within the line.
+    if (line_end == end || length + 1 > limits.max_fields || length > limits.max_field_bytes ||
+        length > limits.max_record_bytes) {
+      return false;  // the line goes on in the next chunk, or a limit might apply: next() decides
+    }
+    if (field < fields.size()) {
+      fields[field++] = std::string_view(field_start, static_cast<std::size_t>(line_end - field_start));
+    }
+    for (; field < fields.size(); ++field) {
+      fields[field] = std::string_view();
+    }
+    text = std::string_view(begin, length);
+    record_line = line;
+    field_line = line;
+    ++line;
+    previous_was_cr = false;
+    pos = static_cast<std::size_t>(line_end + 1 - buffer.get());
+    return true;
+  }
+
   void finish() {
     finished = true;
     if (csv_fini(&parser, on_field, on_record, this) != 0) {
@@ -451,6 +531,17 @@ util::Expected<bool, CsvError> CsvReader::next(std::vector<std::string>& fields)
     fields[i].assign(views[i]);
   }
   return true;
+}
+
+bool CsvReader::next_plain(std::span<std::string_view> fields, std::string_view& line) {
+  Impl& s = *m_impl;
+  if (s.error || s.finished || s.in_record) {
+    return false;
+  }
+  if (s.pos == s.size && (s.at_eof || !s.refill() || s.at_eof)) {
+    return false;  // next() reports the end of the file, or the read error refill() kept
+  }
+  return s.plain(fields, line);
 }
 
 util::Expected<bool, CsvError> CsvReader::next(std::vector<std::string_view>& fields) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,7 +48,15 @@ class CsvReader {
   // until the next call to either next().
   util::Expected<bool, CsvError> next(std::vector<std::string_view>& fields);
 
-  // The line on which the record last returned by next() starts.
+  // For a reader that needs only a record's first fields (index_roster): when the next record is
+  // one whole line of plain text (within this chunk, ending in LF; no quote, CR, NUL or byte above
+  // 0x7F; within every limit), reads it and returns true, with the line (without its LF) in `line`
+  // and its first `fields.size()` fields in `fields` (empty past the record's last). Such a line
+  // splits the same way on every path and cannot fail a check. Anything else returns false having
+  // read nothing (next() then reads it). Views stay valid until the next call of any next*().
+  bool next_plain(std::span<std::string_view> fields, std::string_view& line);
+
+  // The line on which the record last returned by next() or next_plain() starts.
   std::size_t record_line() const;
 
   // Bytes of the file read so far, records and blank lines (an estimate of progress).

@@ -219,7 +219,7 @@ util::Expected<RosterIndex, RosterError> index_roster(const std::string& path, c
   RowRef row;
   std::size_t lookups_read = 0;  // valid ones, duplicates included
   for (;;) {
-    auto more = reader.next(row);
+    auto more = reader.next_lookups(row);
     if (!more) {
       return util::unexpected(more.error());
     }

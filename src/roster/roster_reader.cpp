@@ -1,5 +1,6 @@
 // RosterReader over a file: BOM and delimiter, then the header and its layout, then rows.
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -53,6 +54,12 @@ util::Expected<util::Ok, RosterError> FileRosterReader::start(const Options& opt
         RosterError{columns.error().code, located(m_name, m_csv->record_line(), columns.error().message)});
   }
   m_columns = std::move(*columns);
+  const std::size_t last_used = m_columns.layout == Layout::url ? m_columns.url_column
+                                : m_columns.platform_column ? std::max(m_columns.handle_column, *m_columns.platform_column)
+                                                            : m_columns.handle_column;
+  if (m_columns.layout != Layout::wide && last_used < m_plain_cells.size()) {
+    m_plain_cell_count = last_used + 1;
+  }
   for (const auto& [index, platform] : m_columns.wide) {
     m_wide_columns.push_back(m_header[index]);
   }
@@ -76,6 +83,23 @@ util::Expected<bool, RosterError> FileRosterReader::next(RowRef& row) {
     read_lookups(m_columns, m_header, row.cells, row.lookups, row.texts);
     return true;
   }
+}
+
+util::Expected<bool, RosterError> FileRosterReader::next_lookups(RowRef& row) {
+  const std::span<std::string_view> cells(m_plain_cells.data(), m_plain_cell_count);
+  std::string_view line;
+  while (m_plain_cell_count > 0 && m_csv->next_plain(cells, line)) {
+    if (is_blank_line(line, m_delimiter)) {
+      continue;
+    }
+    row.record = ++m_records;
+    row.line = m_csv->record_line();
+    row.cells.clear();
+    // The cells past these are not read for long and url rows: cell_at() finds them empty.
+    read_lookups(m_columns, m_header, cells, row.lookups, row.texts);
+    return true;
+  }
+  return next(row);
 }
 
 util::Expected<bool, RosterError> FileRosterReader::next(Row& row) {

@@ -127,6 +127,16 @@ bool is_blank(std::span<const std::string_view> cells) {
   return true;
 }
 
+bool is_blank_line(std::string_view line, char delimiter) {
+  // Every cell trims to nothing exactly when every byte is a delimiter or white space.
+  for (const char c : line) {
+    if (c != delimiter && !util::trim(std::string_view(&c, 1)).empty()) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void read_lookups(const ColumnMap& columns, const std::vector<std::string>& header,
                   std::span<const std::string_view> cells, std::vector<LookupRef>& lookups, TextPool& texts) {
   texts.clear();

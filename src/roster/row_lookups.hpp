@@ -54,5 +54,7 @@ void copy_lookups(std::span<const LookupRef> lookups, std::vector<CellLookup>& o
 
 // True when every cell is empty or white space: such records are skipped.
 bool is_blank(std::span<const std::string_view> cells);
+// The same for a record that is one line without quotes, split at `delimiter`.
+bool is_blank_line(std::string_view line, char delimiter);
 
 }  // namespace roster

@@ -1,0 +1,184 @@
+// The first pass's plain-line path (CsvReader::next_plain, FileRosterReader::next_lookups) against
+// the general path (next(Row&)): the same rows, records, lines, lookups and errors, on random text.
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "roster/csv_reader.hpp"
+#include "roster/file_roster_reader.hpp"
+#include "roster/roster_test_support.hpp"
+
+using roster_test::TempDir;
+
+namespace {
+
+// A row as both paths must give it (cells left out: next_lookups does not cut them all out).
+struct Seen {
+  std::size_t record = 0;
+  std::size_t line = 0;
+  std::vector<std::string> lookups;  // column, platform, handle and reason of each
+};
+
+std::string describe(const roster::LookupRef& lookup) {
+  return std::string(lookup.column) + "|" +
+         (lookup.platform ? std::string(core::platform_name(*lookup.platform)) : std::string("-")) + "|" +
+         std::string(lookup.handle) + "|" + std::string(lookup.invalid_reason);
+}
+
+std::string describe(const roster::CellLookup& lookup) {
+  return lookup.column + "|" + (lookup.platform ? std::string(core::platform_name(*lookup.platform)) : "-") + "|" +
+         lookup.handle + "|" + lookup.invalid_reason;
+}
+
+struct Pass {
+  std::vector<Seen> rows;
+  std::string error;  // "<code> <message>" of the error that stopped it, if any
+};
+
+Pass read_general(const std::string& path, const roster::Options& options) {
+  Pass out;
+  auto reader = roster::FileRosterReader::open(path, options);
+  if (!reader) {
+    out.error = reader.error().message;
+    return out;
+  }
+  roster::Row row;
+  for (;;) {
+    auto more = (*reader)->next(row);
+    if (!more || !*more) {
+      out.error = more ? "" : more.error().message;
+      return out;
+    }
+    Seen& seen = out.rows.emplace_back(Seen{row.record, row.line, {}});
+    for (const roster::CellLookup& lookup : row.lookups) {
+      seen.lookups.push_back(describe(lookup));
+    }
+  }
+}
+
+Pass read_plain_first(const std::string& path, const roster::Options& options, std::size_t& plain_rows) {
+  Pass out;
+  auto reader = roster::FileRosterReader::open(path, options);
+  if (!reader) {
+    out.error = reader.error().message;
+    return out;
+  }
+  roster::RowRef row;
+  for (;;) {
+    auto more = (*reader)->next_lookups(row);
+    if (!more || !*more) {
+      out.error = more ? "" : more.error().message;
+      return out;
+    }
+    plain_rows += row.cells.empty() ? 1 : 0;  // only the plain-line path leaves them out
+    Seen& seen = out.rows.emplace_back(Seen{row.record, row.line, {}});
+    for (const roster::LookupRef& lookup : row.lookups) {
+      seen.lookups.push_back(describe(lookup));
+    }
+  }
+}
+
+// Rows made of the cells and line ends that matter to the two paths: plain, padded and blank
+// cells, quoted cells (with the delimiter, "" and line breaks inside), every line end, blank and
+// white-space-only rows, short rows, non-ASCII, NUL, stray quotes, links and invalid handles.
+// With `errors`, a stray quote or a NUL now and then (each stops the reading).
+std::string random_roster(std::mt19937& random, const std::string& header, char delimiter, std::size_t rows,
+                          bool errors) {
+  const std::vector<std::string> cells = {
+      "tiktok", "TikTok", " x ", "Twitter", "myspace", "", " ", "\t", "ann", "@Ann", " bob.b ", "a b", "a/b",
+      "https://x.com/ann", "https://www.tiktok.com/@ann", "caf\xc3\xa9", "\xc3\xa9", "\"quoted\"", "\"a,b;c\tx\"",
+      "\"say \"\"hi\"\"\"", "\"two\nlines\"", "\"\"", std::string(120, 'h'), "Instagram", "n1", "\v", "\f"};
+  const std::vector<std::string> ends = {"\n", "\n", "\n", "\r\n", "\r", "\n\n", "\n \n"};
+  std::string text = header + "\n";
+  for (std::size_t row = 0; row < rows; ++row) {
+    const unsigned width = random() % 7;
+    for (unsigned column = 0; column < width; ++column) {
+      if (column > 0) {
+        text += delimiter;
+      }
+      if (errors && random() % 400 == 0) {
+        text += random() % 2 == 0 ? std::string(1, '\0') : std::string("x\"y");
+        continue;
+      }
+      text += cells[random() % cells.size()];
+    }
+    text += ends[random() % ends.size()];
+  }
+  if (random() % 2 == 0) {
+    text += "last,tiktok,ann";  // no line end
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_SUITE("roster::next_lookups") {
+  TEST_CASE("next_lookups: plain lines give what next(Row&) gives, across layouts, delimiters and errors") {
+    std::mt19937 random(11);
+    std::size_t plain_rows = 0;
+    std::size_t errors = 0;
+    const std::vector<std::string> headers = {"name,platform,handle,notes", "handle,notes,x,platform",
+                                              "name,profile url,notes", "name,handle", "tiktok,x,instagram"};
+    for (const std::string& header : headers) {
+      for (const char delimiter : {',', ';', '\t'}) {
+        for (int round = 0; round < 6; ++round) {
+          CAPTURE(header);
+          CAPTURE(delimiter);
+          CAPTURE(round);
+          std::string head = header;
+          for (char& c : head) {
+            c = c == ',' ? delimiter : c;
+          }
+          TempDir dir;
+          const auto path = dir.write("r.csv", random_roster(random, head, delimiter, 400, round >= 3));
+          roster::Options options;
+          options.delimiter = delimiter;
+          if (header == "name,handle") {
+            options.platform = core::Platform::tiktok;
+          }
+          const Pass general = read_general(path, options);
+          const Pass plain = read_plain_first(path, options, plain_rows);
+          CHECK(plain.error == general.error);
+          errors += general.error.empty() ? 0 : 1;
+          REQUIRE(plain.rows.size() == general.rows.size());
+          for (std::size_t i = 0; i < general.rows.size(); ++i) {
+            CAPTURE(i);
+            CHECK(plain.rows[i].record == general.rows[i].record);
+            CHECK(plain.rows[i].line == general.rows[i].line);
+            CHECK(plain.rows[i].lookups == general.rows[i].lookups);
+          }
+        }
+      }
+    }
+    CHECK(plain_rows > 2000u);  // the plain path did run, often
+    CHECK(errors > 10u);        // and so did the errors
+  }
+
+  TEST_CASE("next_plain: only whole plain lines, first fields cut out, the rest left to next()") {
+    TempDir dir;
+    const auto path = dir.write("r.csv", "a,b,c,d\n,\n\nx\"y,1\n\"q\",2\n\xc3\xa9,3\nlong,er\r\nend,4");
+    roster::CsvReader reader(std::fopen(path.c_str(), "rb"), ',');
+    std::vector<std::string_view> fields(3);
+    std::string_view line;
+    REQUIRE(reader.next_plain(fields, line));
+    CHECK(line == "a,b,c,d");
+    CHECK(fields == std::vector<std::string_view>{"a", "b", "c"});
+    CHECK(reader.record_line() == 1);
+    REQUIRE(reader.next_plain(fields, line));
+    CHECK(line == ",");
+    CHECK(fields == std::vector<std::string_view>{"", "", ""});
+    CHECK(reader.record_line() == 2);
+    // A blank line, a stray quote, a quoted field, UTF-8, a CRLF and a last line without LF are
+    // next()'s: next_plain reads none of them, and next() then sees each where it starts.
+    std::vector<std::string_view> all;
+    CHECK_FALSE(reader.next_plain(fields, line));
+    auto more = reader.next(all);
+    REQUIRE_FALSE(more.has_value());  // x"y: the stray quote's error, on line 4
+    CHECK(more.error().line == 4);
+  }
+}
