@@ -5,6 +5,10 @@
 #include <cstring>
 #include <utility>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "roster/roster.hpp"
 #include "util/text.hpp"
 
@@ -24,14 +28,12 @@ constexpr std::array<bool, 256> k_plain_handle_bytes = [] {
   return plain;
 }();
 
+using util::load_word;
+
+// Without SSE2: is_plain_handle a word at a time.
+#if !defined(__SSE2__)
 constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
 constexpr std::uint64_t k_high_bits = 0x80 * k_ones;
-
-std::uint64_t load8(const char* bytes) {
-  std::uint64_t word = 0;
-  std::memcpy(&word, bytes, sizeof word);
-  return word;
-}
 
 // Non-zero when some byte of `word` is below `n` (n <= 0x80; bytes >= 0x80 are not counted). A
 // borrow can only start at such a byte, so the answer is exact (the classic "hasless" test).
@@ -48,18 +50,40 @@ std::uint64_t refused_bytes(std::uint64_t word) {
   return (word & k_high_bits) | has_byte_below(word, 0x21) | has_byte(word, 0x7F) | has_byte(word, '/') |
          has_byte(word, '\\') | has_byte(word, '?') | has_byte(word, '#');
 }
+#else
+// A bit for each of the 16 bytes that k_plain_handle_bytes refuses: below 0x21 or from 0x80 (a
+// signed compare puts those below 0x21 too), DEL, / \\ ? #.
+unsigned refused_bytes16(__m128i bytes) {
+  const auto is = [&](char c) { return _mm_cmpeq_epi8(bytes, _mm_set1_epi8(c)); };
+  const __m128i refused =
+      _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(bytes, _mm_set1_epi8(0x21)), is(0x7F)),
+                   _mm_or_si128(_mm_or_si128(is('/'), is('\\')), _mm_or_si128(is('?'), is('#'))));
+  return static_cast<unsigned>(_mm_movemask_epi8(refused));
+}
+#endif
 
-// What platform_from_cell compares a lower-cased cell with, `twitter` included.
-struct PlatformName {
-  std::string_view name;
-  core::Platform platform;
+// A platform name as platform_from_cell compares it: lower-cased, zero-padded to 16 bytes, as
+// two words, so that a cell is compared with each name in two integer compares.
+struct PackedName {
+  std::size_t size = 0;
+  std::uint64_t words[2] = {0, 0};
+  core::Platform platform = core::Platform::tiktok;
 };
 
-std::array<PlatformName, core::k_all_platforms.size() + 1> platform_names() {
-  std::array<PlatformName, core::k_all_platforms.size() + 1> names{};
-  names[0] = PlatformName{"twitter", core::Platform::x};
+PackedName packed(std::string_view name, core::Platform platform) {
+  std::array<char, 16> padded{};
+  std::memcpy(padded.data(), name.data(), name.size());
+  return PackedName{name.size(),
+                    {util::ascii_lower_word(load_word(padded.data())), util::ascii_lower_word(load_word(padded.data() + 8))},
+                    platform};
+}
+
+// Every platform's name, `twitter` included.
+std::array<PackedName, core::k_all_platforms.size() + 1> platform_names() {
+  std::array<PackedName, core::k_all_platforms.size() + 1> names{};
+  names[0] = packed("twitter", core::Platform::x);
   for (std::size_t i = 0; i < core::k_all_platforms.size(); ++i) {
-    names[i + 1] = PlatformName{core::platform_name(core::k_all_platforms[i]), core::k_all_platforms[i]};
+    names[i + 1] = packed(core::platform_name(core::k_all_platforms[i]), core::k_all_platforms[i]);
   }
   return names;
 }
@@ -85,13 +109,29 @@ bool is_plain_handle(std::string_view handle) {
     }
     return plain;
   }
+#if defined(__SSE2__)
+  // Sixteen bytes at a time, the last block overlapping the one before; 8-15 bytes as two
+  // overlapping words in one register. Loads stay within the handle.
+  const char* const bytes = handle.data();
+  const std::size_t size = handle.size();
+  if (size < 16) {
+    return refused_bytes16(_mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(bytes)),
+                                              _mm_loadl_epi64(reinterpret_cast<const __m128i*>(bytes + size - 8)))) == 0;
+  }
+  unsigned refused = 0;
+  for (std::size_t i = 0; i + 16 < size; i += 16) {
+    refused |= refused_bytes16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i)));
+  }
+  return (refused | refused_bytes16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + size - 16)))) == 0;
+#else
   // Eight bytes at a time, then the last eight (overlapping): no word may hold a byte that
   // k_plain_handle_bytes refuses.
   std::uint64_t refused = 0;
   for (std::size_t i = 0; i + 8 < handle.size(); i += 8) {
-    refused |= refused_bytes(load8(handle.data() + i));
+    refused |= refused_bytes(load_word(handle.data() + i));
   }
-  return (refused | refused_bytes(load8(handle.data() + handle.size() - 8))) == 0;
+  return (refused | refused_bytes(load_word(handle.data() + handle.size() - 8))) == 0;
+#endif
 }
 
 std::string_view handle_problem(std::string_view handle) {
@@ -132,19 +172,15 @@ std::string_view handle_problem(std::string_view handle) {
 std::optional<core::Platform> platform_from_cell(std::string_view cell) {
   static const auto names = platform_names();
   const std::string_view name = util::trim(cell);
-  // Lower-cased once into a buffer, rather than compared case-insensitively with each name in
-  // turn: this runs on every row of a long roster. Longer text names no platform.
-  std::array<char, 16> buffer;
-  if (name.size() > buffer.size()) {
+  // Lower-cased a word at a time and compared as two words with each name, rather than compared
+  // case-insensitively with each name in turn: this runs on every row of a long roster. Longer
+  // text names no platform (every name fits in 16 bytes).
+  if (name.size() > 16) {
     return std::nullopt;
   }
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    const char c = name[i];
-    buffer[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  }
-  const std::string_view lower(buffer.data(), name.size());
-  for (const PlatformName& known : names) {
-    if (lower == known.name) {
+  const PackedName cell_name = packed(name, core::Platform::tiktok);
+  for (const PackedName& known : names) {
+    if (known.words[0] == cell_name.words[0] && known.words[1] == cell_name.words[1] && known.size == name.size()) {
       return known.platform;
     }
   }

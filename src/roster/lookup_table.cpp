@@ -7,6 +7,7 @@
 
 #include "roster/huge_pages.hpp"
 #include "roster/roster.hpp"
+#include "util/text.hpp"
 
 namespace roster {
 
@@ -14,26 +15,10 @@ namespace {
 
 // Handles are hashed and compared eight bytes at a time, ASCII-lower-cased in a register: a
 // byte at a time (FNV-1a before) cost more than reading the row they came from.
-constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
-
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// `lower` on each byte of a word. Per byte, on its low seven bits (no carry can cross a byte):
-// adding 0x80 - 'A' sets the top bit from 'A' up, adding 0x7F - 'Z' from past 'Z' up; bytes with
-// the top bit already set (UTF-8) are left alone. 0x80 >> 2 is the 0x20 between the cases.
-std::uint64_t lower8(std::uint64_t word) {
-  const std::uint64_t low7 = word & (0x7F * k_ones);
-  const std::uint64_t from_a = low7 + (0x80 - 'A') * k_ones;
-  const std::uint64_t past_z = low7 + (0x7F - 'Z') * k_ones;
-  const std::uint64_t upper = from_a & ~past_z & ~word & (0x80 * k_ones);
-  return word | (upper >> 2);
-}
-
-std::uint64_t load8(const char* bytes) {
-  std::uint64_t word = 0;
-  std::memcpy(&word, bytes, sizeof word);
-  return word;
-}
+using util::load_word;
+using util::ascii_lower_word;
 
 std::uint32_t load4(const char* bytes) {
   std::uint32_t word = 0;
@@ -54,14 +39,14 @@ std::uint64_t LookupTable::hash(core::Platform platform, std::string_view handle
   if (size >= 8) {
     // Whole words, then the last eight bytes (overlapping the previous word unless size % 8 == 0).
     for (std::size_t i = 0; i + 8 < size; i += 8) {
-      hash = mix(hash, lower8(load8(bytes + i)));
+      hash = mix(hash, ascii_lower_word(load_word(bytes + i)));
     }
-    hash = mix(hash, lower8(load8(bytes + size - 8)));
+    hash = mix(hash, ascii_lower_word(load_word(bytes + size - 8)));
   } else if (size >= 4) {
-    hash = mix(hash, lower8(load4(bytes) | static_cast<std::uint64_t>(load4(bytes + size - 4)) << 32));
+    hash = mix(hash, ascii_lower_word(load4(bytes) | static_cast<std::uint64_t>(load4(bytes + size - 4)) << 32));
   } else if (size > 0) {
     const auto byte = [&](std::size_t i) { return static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[i])); };
-    hash = mix(hash, lower8(byte(0) | byte(size / 2) << 8 | byte(size - 1) << 16));
+    hash = mix(hash, ascii_lower_word(byte(0) | byte(size / 2) << 8 | byte(size - 1) << 16));
   }
   // murmur3's finaliser: every input bit reaches the high 32 bits, which place and tag a slot.
   hash ^= hash >> 33;
@@ -79,7 +64,7 @@ bool same(const UniqueLookup& lookup, core::Platform platform, std::string_view 
   }
   std::size_t i = 0;
   for (; i + 8 <= handle.size(); i += 8) {
-    if (lower8(load8(lookup.handle.data() + i)) != lower8(load8(handle.data() + i))) {
+    if (ascii_lower_word(load_word(lookup.handle.data() + i)) != ascii_lower_word(load_word(handle.data() + i))) {
       return false;
     }
   }

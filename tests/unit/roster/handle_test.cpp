@@ -1,9 +1,11 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "roster/handle.hpp"
 #include "roster/profile_url.hpp"
+#include "util/text.hpp"
 
 using core::Platform;
 
@@ -82,7 +84,7 @@ TEST_SUITE("roster::handle") {
     std::size_t plain_bytes = 0;
     for (unsigned byte = 0; byte < 256; ++byte) {
       CAPTURE(byte);
-      for (const std::size_t length : {1, 2, 17, 100, 101}) {
+      for (const std::size_t length : {1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 100, 101}) {
         std::string handle(length, 'A');
         handle[length / 2] = static_cast<char>(byte);
         if (roster::is_plain_handle(handle)) {
@@ -118,5 +120,44 @@ TEST_SUITE("roster::handle") {
     for (const Platform platform : core::k_all_platforms) {
       CHECK(roster::platform_from_cell(core::platform_name(platform)) == platform);
     }
+  }
+
+  TEST_CASE("platform_from_cell: what parse_platform says of the trimmed cell, for near misses too") {
+    // Every name and `twitter` in three cases, cut short, one byte longer (a letter, NUL, UTF-8),
+    // one byte changed, padded to 16 and 17 bytes: compared as words, none may match by accident.
+    std::vector<std::string> names = {"twitter"};
+    for (const Platform platform : core::k_all_platforms) {
+      names.emplace_back(core::platform_name(platform));
+    }
+    std::size_t matched = 0;
+    for (const std::string& name : names) {
+      std::string upper = name;
+      for (char& c : upper) {
+        c = static_cast<char>(c - 'a' + 'A');
+      }
+      std::string mixed = name;
+      mixed[0] = upper[0];
+      for (const std::string& spelling : {name, upper, mixed}) {
+        std::vector<std::string> cells = {spelling, spelling.substr(0, spelling.size() - 1), spelling + "s",
+                                          spelling + std::string(1, '\0'), spelling + "\xc3\xa9",
+                                          std::string(1, '\0') + spelling, " " + spelling + "\t",
+                                          spelling + std::string(16 - spelling.size(), ' '),
+                                          spelling + std::string(17 - spelling.size(), 'a')};
+        for (std::size_t i = 0; i < spelling.size(); ++i) {
+          for (const char other : {'\0', '_', '[', '@', '\x80'}) {
+            std::string changed = spelling;
+            changed[i] = other;
+            cells.push_back(changed);
+          }
+        }
+        for (const std::string& cell : cells) {
+          CAPTURE(cell);
+          const auto expected = core::parse_platform(util::trim(cell));
+          CHECK(roster::platform_from_cell(cell) == expected);
+          matched += expected ? 1 : 0;
+        }
+      }
+    }
+    CHECK(matched == names.size() * 3 * 3);  // each spelling, trimmed or padded with spaces
   }
 }
