@@ -428,6 +428,47 @@ struct CsvReader::Impl {
 #endif
   }
 
+  // next_plain's end of a line from `p`, a quote, with nothing but plain text since the line's
+  // start: the LF ending the line (maybe the sentinel) when every later field is plain or quoted
+  // whole ("" inside, no line break, CR, NUL or byte above 0x7F) as libcsv reads it without
+  // complaint; nullptr otherwise. `at_field_start`: `p` starts a field.
+  const char* quoted_rest(const char* p, bool at_field_start) const {
+    for (;;) {
+      const auto c = static_cast<unsigned char>(*p);
+      if (c == '"' && at_field_start) {
+        for (++p;; ++p) {
+          const auto inside = static_cast<unsigned char>(*p);
+          if (inside == '"') {
+            if (p[1] != '"') {
+              break;
+            }
+            ++p;
+          } else if (inside == '\n' || inside == '\r' || inside == 0 || inside >= 0x80) {
+            return nullptr;
+          }
+        }
+        ++p;  // past the closing quote: a delimiter or the line end must follow
+        if (*p != delimiter && *p != '\n') {
+          return nullptr;
+        }
+        continue;
+      }
+      if (c == static_cast<unsigned char>(delimiter)) {
+        at_field_start = true;
+        ++p;
+        continue;
+      }
+      if (c == '\n') {
+        return p;
+      }
+      if (c == '"' || c == '\r' || c == 0 || c >= 0x80) {
+        return nullptr;
+      }
+      at_field_start = false;
+      ++p;
+    }
+  }
+
   // CsvReader::next_plain from `pos`, with at least one byte in the buffer.
   bool plain(std::span<std::string_view> fields, std::string_view& text) {
     if (special[static_cast<unsigned char>(delimiter)] == 0) {
@@ -449,14 +490,25 @@ struct CsvReader::Impl {
         in_line = (1U << first_lf) - 1;
         line_end = block + first_lf;
       }
-      if ((bits.refused & in_line) != 0) {
-        return false;
-      }
+      const unsigned refused = bits.refused & in_line;
+      const unsigned before_refused = refused != 0 ? (1U << __builtin_ctz(refused)) - 1 : in_line;
       // Only the fields asked for are cut out; later delimiters need no step each.
-      for (unsigned at = bits.delimiters & in_line; at != 0 && field < fields.size(); at &= at - 1) {
+      for (unsigned at = bits.delimiters & before_refused; at != 0 && field < fields.size(); at &= at - 1) {
         const char* const delimiter_at = block + __builtin_ctz(at);
         fields[field++] = std::string_view(field_start, static_cast<std::size_t>(delimiter_at - field_start));
         field_start = delimiter_at + 1;
+      }
+      if (refused != 0) {
+        // Past the fields asked for, quoted fields (a note with a comma, say) need not be cut out,
+        // only checked: the rest of the line goes a byte at a time. Anything else is next()'s.
+        const char* const at = block + __builtin_ctz(refused);
+        if (field < fields.size() || *at != '"') {
+          return false;
+        }
+        line_end = quoted_rest(at, at == field_start || at[-1] == delimiter);
+        if (line_end == nullptr) {
+          return false;
+        }
       }
     }
     const auto length = static_cast<std::size_t>(line_end - begin);

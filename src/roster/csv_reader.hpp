@@ -49,8 +49,9 @@ class CsvReader {
   util::Expected<bool, CsvError> next(std::vector<std::string_view>& fields);
 
   // For a reader that needs only a record's first fields (index_roster): when the next record is
-  // one whole line of plain text (within this chunk, ending in LF; no quote, CR, NUL or byte above
-  // 0x7F; within every limit), reads it and returns true, with the line (without its LF) in `line`
+  // one whole line of plain text (within this chunk, ending in LF; no CR, NUL or byte above 0x7F;
+  // within every limit; no quote but around whole fields past the first `fields.size()`), reads it
+  // and returns true, with the line (without its LF) in `line`
   // and its first `fields.size()` fields in `fields` (empty past the record's last). Such a line
   // splits the same way on every path and cannot fail a check. Anything else returns false having
   // read nothing (next() then reads it). Views stay valid until the next call of any next*().

@@ -128,9 +128,21 @@ bool is_blank(std::span<const std::string_view> cells) {
 }
 
 bool is_blank_line(std::string_view line, char delimiter) {
-  // Every cell trims to nothing exactly when every byte is a delimiter or white space.
-  for (const char c : line) {
-    if (c != delimiter && !util::trim(std::string_view(&c, 1)).empty()) {
+  // Every cell trims to nothing exactly when every byte outside quotes is a delimiter or white
+  // space, every byte inside is white space, and no quote is doubled inside quotes (`""""` is a
+  // cell holding `"`). Quotes come only around whole cells here, so a quote followed by another
+  // inside quotes is always a doubled one.
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '"') {
+      if (quoted && i + 1 < line.size() && line[i + 1] == '"') {
+        return false;
+      }
+      quoted = !quoted;
+      continue;
+    }
+    if ((c != delimiter || quoted) && !util::trim(std::string_view(&c, 1)).empty()) {
       return false;
     }
   }

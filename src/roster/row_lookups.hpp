@@ -54,7 +54,8 @@ void copy_lookups(std::span<const LookupRef> lookups, std::vector<CellLookup>& o
 
 // True when every cell is empty or white space: such records are skipped.
 bool is_blank(std::span<const std::string_view> cells);
-// The same for a record that is one line without quotes, split at `delimiter`.
+// The same for a record that is one line of valid CSV, split at `delimiter`, with quotes (if any)
+// only around whole cells (CsvReader::next_plain's lines).
 bool is_blank_line(std::string_view line, char delimiter);
 
 }  // namespace roster

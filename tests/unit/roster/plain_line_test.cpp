@@ -92,7 +92,8 @@ std::string random_roster(std::mt19937& random, const std::string& header, char 
   const std::vector<std::string> cells = {
       "tiktok", "TikTok", " x ", "Twitter", "myspace", "", " ", "\t", "ann", "@Ann", " bob.b ", "a b", "a/b",
       "https://x.com/ann", "https://www.tiktok.com/@ann", "caf\xc3\xa9", "\xc3\xa9", "\"quoted\"", "\"a,b;c\tx\"",
-      "\"say \"\"hi\"\"\"", "\"two\nlines\"", "\"\"", std::string(120, 'h'), "Instagram", "n1", "\v", "\f"};
+      "\"say \"\"hi\"\"\"", "\"two\nlines\"", "\"\"", "\" \"", "\"\t\"", "\"\"\"\"", "\"\"\"\"\"\"", "\"\xc3\xa9\"",
+      "\"cr\r\"", std::string(120, 'h'), "Instagram", "n1", "\v", "\f"};
   const std::vector<std::string> ends = {"\n", "\n", "\n", "\r\n", "\r", "\n\n", "\n \n"};
   std::string text = header + "\n";
   for (std::size_t row = 0; row < rows; ++row) {
@@ -102,7 +103,8 @@ std::string random_roster(std::mt19937& random, const std::string& header, char 
         text += delimiter;
       }
       if (errors && random() % 400 == 0) {
-        text += random() % 2 == 0 ? std::string(1, '\0') : std::string("x\"y");
+        const unsigned kind = random() % 4;
+        text += kind == 0 ? std::string(1, '\0') : kind == 1 ? std::string("x\"y") : kind == 2 ? "\"a\"b" : "\"open";
         continue;
       }
       text += cells[random() % cells.size()];
@@ -118,6 +120,18 @@ std::string random_roster(std::mt19937& random, const std::string& header, char 
 }  // namespace
 
 TEST_SUITE("roster::next_lookups") {
+  TEST_CASE("is_blank_line: white space and delimiters only, quotes around whole cells") {
+    CHECK(roster::is_blank_line("", ','));
+    CHECK(roster::is_blank_line(" ,\t,\v\f", ','));
+    CHECK(roster::is_blank_line("\"\",\" \"", ','));
+    CHECK(roster::is_blank_line(" ; ", ';'));
+    CHECK_FALSE(roster::is_blank_line(" ; ", ','));
+    CHECK_FALSE(roster::is_blank_line(" ,a", ','));
+    CHECK_FALSE(roster::is_blank_line("\",\"", ','));          // a cell holding the delimiter
+    CHECK_FALSE(roster::is_blank_line(",\"\"\"\"", ','));      // a cell holding a quote
+    CHECK_FALSE(roster::is_blank_line("\"\",\"\"\"\"", ','));
+  }
+
   TEST_CASE("next_lookups: plain lines give what next(Row&) gives, across layouts, delimiters and errors") {
     std::mt19937 random(11);
     std::size_t plain_rows = 0;
@@ -180,5 +194,29 @@ TEST_SUITE("roster::next_lookups") {
     auto more = reader.next(all);
     REQUIRE_FALSE(more.has_value());  // x"y: the stray quote's error, on line 4
     CHECK(more.error().line == 4);
+  }
+
+  TEST_CASE("next_plain: quoted fields past the first fields.size(), checked but not cut out") {
+    TempDir dir;
+    const auto path = dir.write("r.csv", "a,b,\"c,d\",\"\"\"\"\n\"a\",b\nx,\"two\nlines\"\nx,y,\"z\"w\n");
+    roster::CsvReader reader(std::fopen(path.c_str(), "rb"), ',');
+    std::vector<std::string_view> fields(2);
+    std::string_view line;
+    REQUIRE(reader.next_plain(fields, line));
+    CHECK(line == "a,b,\"c,d\",\"\"\"\"");
+    CHECK(fields == std::vector<std::string_view>{"a", "b"});
+    CHECK_FALSE(reader.next_plain(fields, line));  // a quote among the fields asked for
+    std::vector<std::string_view> all;
+    auto read = reader.next(all);
+    REQUIRE((read && *read));
+    CHECK(all == std::vector<std::string_view>{"a", "b"});
+    CHECK_FALSE(reader.next_plain(fields, line));  // a line break inside quotes
+    read = reader.next(all);
+    REQUIRE((read && *read));
+    CHECK(reader.record_line() == 3);
+    CHECK_FALSE(reader.next_plain(fields, line));  // text after a closing quote
+    auto more = reader.next(all);
+    REQUIRE_FALSE(more.has_value());  // "z"w: text after a closing quote, on line 5
+    CHECK(more.error().line == 5);
   }
 }
