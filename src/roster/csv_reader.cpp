@@ -479,6 +479,8 @@ struct CsvReader::Impl {
     if (*begin == '\n') {
       return false;  // a blank line, or the LF of a CRLF: the segment path counts them
     }
+    std::string_view* const wanted = fields.data();
+    const std::size_t count = fields.size();
     std::size_t field = 0;
     const char* field_start = begin;
     const char* line_end = nullptr;
@@ -493,16 +495,21 @@ struct CsvReader::Impl {
       const unsigned refused = bits.refused & in_line;
       const unsigned before_refused = refused != 0 ? (1U << __builtin_ctz(refused)) - 1 : in_line;
       // Only the fields asked for are cut out; later delimiters need no step each.
-      for (unsigned at = bits.delimiters & before_refused; at != 0 && field < fields.size(); at &= at - 1) {
-        const char* const delimiter_at = block + __builtin_ctz(at);
-        fields[field++] = std::string_view(field_start, static_cast<std::size_t>(delimiter_at - field_start));
-        field_start = delimiter_at + 1;
+      if (field < count) {
+        for (unsigned at = bits.delimiters & before_refused; at != 0; at &= at - 1) {
+          const char* const delimiter_at = block + __builtin_ctz(at);
+          wanted[field] = std::string_view(field_start, static_cast<std::size_t>(delimiter_at - field_start));
+          field_start = delimiter_at + 1;
+          if (++field == count) {
+            break;
+          }
+        }
       }
       if (refused != 0) {
         // Past the fields asked for, quoted fields (a note with a comma, say) need not be cut out,
         // only checked: the rest of the line goes a byte at a time. Anything else is next()'s.
         const char* const at = block + __builtin_ctz(refused);
-        if (field < fields.size() || *at != '"') {
+        if (field < count || *at != '"') {
           return false;
         }
         line_end = quoted_rest(at, at == field_start || at[-1] == delimiter);
