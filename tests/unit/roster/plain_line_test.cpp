@@ -40,7 +40,9 @@ struct Pass {
   std::string error;  // "<code> <message>" of the error that stopped it, if any
 };
 
-Pass read_general(const std::string& path, const roster::Options& options) {
+// Every row of the file through next(Row&) or, with `plain_first`, next_lookups (counting in
+// `plain_rows` those it read as plain lines: only those leave the cells out).
+Pass read_rows(const std::string& path, const roster::Options& options, bool plain_first, std::size_t& plain_rows) {
   Pass out;
   auto reader = roster::FileRosterReader::open(path, options);
   if (!reader) {
@@ -48,37 +50,25 @@ Pass read_general(const std::string& path, const roster::Options& options) {
     return out;
   }
   roster::Row row;
+  roster::RowRef view;
   for (;;) {
-    auto more = (*reader)->next(row);
+    auto more = plain_first ? (*reader)->next_lookups(view) : (*reader)->next(row);
     if (!more || !*more) {
       out.error = more ? "" : more.error().message;
       return out;
     }
-    Seen& seen = out.rows.emplace_back(Seen{row.record, row.line, {}});
-    for (const roster::CellLookup& lookup : row.lookups) {
-      seen.lookups.push_back(describe(lookup));
-    }
-  }
-}
-
-Pass read_plain_first(const std::string& path, const roster::Options& options, std::size_t& plain_rows) {
-  Pass out;
-  auto reader = roster::FileRosterReader::open(path, options);
-  if (!reader) {
-    out.error = reader.error().message;
-    return out;
-  }
-  roster::RowRef row;
-  for (;;) {
-    auto more = (*reader)->next_lookups(row);
-    if (!more || !*more) {
-      out.error = more ? "" : more.error().message;
-      return out;
-    }
-    plain_rows += row.cells.empty() ? 1 : 0;  // only the plain-line path leaves them out
-    Seen& seen = out.rows.emplace_back(Seen{row.record, row.line, {}});
-    for (const roster::LookupRef& lookup : row.lookups) {
-      seen.lookups.push_back(describe(lookup));
+    Seen& seen = out.rows.emplace_back();
+    if (plain_first) {
+      plain_rows += view.cells.empty() ? 1 : 0;
+      seen = Seen{view.record, view.line, {}};
+      for (const roster::LookupRef& lookup : view.lookups) {
+        seen.lookups.push_back(describe(lookup));
+      }
+    } else {
+      seen = Seen{row.record, row.line, {}};
+      for (const roster::CellLookup& lookup : row.lookups) {
+        seen.lookups.push_back(describe(lookup));
+      }
     }
   }
 }
@@ -155,8 +145,9 @@ TEST_SUITE("roster::next_lookups") {
           if (header == "name,handle") {
             options.platform = core::Platform::tiktok;
           }
-          const Pass general = read_general(path, options);
-          const Pass plain = read_plain_first(path, options, plain_rows);
+          std::size_t general_plain_rows = 0;
+          const Pass general = read_rows(path, options, false, general_plain_rows);
+          const Pass plain = read_rows(path, options, true, plain_rows);
           CHECK(plain.error == general.error);
           errors += general.error.empty() ? 0 : 1;
           REQUIRE(plain.rows.size() == general.rows.size());
@@ -173,50 +164,44 @@ TEST_SUITE("roster::next_lookups") {
     CHECK(errors > 10u);        // and so did the errors
   }
 
-  TEST_CASE("next_plain: only whole plain lines, first fields cut out, the rest left to next()") {
-    TempDir dir;
-    const auto path = dir.write("r.csv", "a,b,c,d\n,\n\nx\"y,1\n\"q\",2\n\xc3\xa9,3\nlong,er\r\nend,4");
-    roster::CsvReader reader(std::fopen(path.c_str(), "rb"), ',');
-    std::vector<std::string_view> fields(3);
-    std::string_view line;
-    REQUIRE(reader.next_plain(fields, line));
-    CHECK(line == "a,b,c,d");
-    CHECK(fields == std::vector<std::string_view>{"a", "b", "c"});
-    CHECK(reader.record_line() == 1);
-    REQUIRE(reader.next_plain(fields, line));
-    CHECK(line == ",");
-    CHECK(fields == std::vector<std::string_view>{"", "", ""});
-    CHECK(reader.record_line() == 2);
-    // A blank line, a stray quote, a quoted field, UTF-8, a CRLF and a last line without LF are
-    // next()'s: next_plain reads none of them, and next() then sees each where it starts.
-    std::vector<std::string_view> all;
-    CHECK_FALSE(reader.next_plain(fields, line));
-    auto more = reader.next(all);
-    REQUIRE_FALSE(more.has_value());  // x"y: the stray quote's error, on line 4
-    CHECK(more.error().line == 4);
-  }
-
-  TEST_CASE("next_plain: quoted fields past the first fields.size(), checked but not cut out") {
-    TempDir dir;
-    const auto path = dir.write("r.csv", "a,b,\"c,d\",\"\"\"\"\n\"a\",b\nx,\"two\nlines\"\nx,y,\"z\"w\n");
-    roster::CsvReader reader(std::fopen(path.c_str(), "rb"), ',');
-    std::vector<std::string_view> fields(2);
-    std::string_view line;
-    REQUIRE(reader.next_plain(fields, line));
-    CHECK(line == "a,b,\"c,d\",\"\"\"\"");
-    CHECK(fields == std::vector<std::string_view>{"a", "b"});
-    CHECK_FALSE(reader.next_plain(fields, line));  // a quote among the fields asked for
-    std::vector<std::string_view> all;
-    auto read = reader.next(all);
-    REQUIRE((read && *read));
-    CHECK(all == std::vector<std::string_view>{"a", "b"});
-    CHECK_FALSE(reader.next_plain(fields, line));  // a line break inside quotes
-    read = reader.next(all);
-    REQUIRE((read && *read));
-    CHECK(reader.record_line() == 3);
-    CHECK_FALSE(reader.next_plain(fields, line));  // text after a closing quote
-    auto more = reader.next(all);
-    REQUIRE_FALSE(more.has_value());  // "z"w: text after a closing quote, on line 5
-    CHECK(more.error().line == 5);
+  TEST_CASE("next_plain: whole plain lines, first fields cut out; anything else left to next() at its line") {
+    // Each record read with next_plain when it takes it, else with next(): which one took it, the
+    // record's line, its first field; "error <line>" when next() stops.
+    const auto walk = [](const std::string& content, std::size_t wanted) {
+      TempDir dir;
+      const auto path = dir.write("r.csv", content);
+      roster::CsvReader reader(std::fopen(path.c_str(), "rb"), ',');
+      std::vector<std::string_view> fields(wanted);
+      std::vector<std::string_view> all;
+      std::string_view line;
+      std::vector<std::string> out;
+      for (;;) {
+        if (reader.next_plain(fields, line)) {
+          out.push_back("plain " + std::to_string(reader.record_line()) + " " + std::string(fields[0]) + " [" +
+                        std::string(line) + "]");
+          continue;
+        }
+        auto more = reader.next(all);
+        if (!more) {
+          out.push_back("error " + std::to_string(more.error().line));
+          return out;
+        }
+        if (!*more) {
+          return out;
+        }
+        out.push_back("next " + std::to_string(reader.record_line()) + " " + std::string(all[0]));
+      }
+    };
+    // A blank line, a quote among the fields asked for, UTF-8, a CRLF, a line break inside quotes,
+    // a last line without LF: next()'s.
+    CHECK(walk("a,b,c,d\n,\n\n\"q\",2\n\xc3\xa9,3\nlong,er\r\nx,\"two\nlines\"\nend,4", 3) ==
+          std::vector<std::string>{"plain 1 a [a,b,c,d]", "plain 2  [,]", "next 4 q", "next 5 \xc3\xa9",
+                                   "next 6 long", "next 7 x", "next 9 end"});
+    // Past the fields asked for, fields quoted whole are checked, not cut out; a quote inside an
+    // unquoted field or text after a closing quote is next()'s error, at its line.
+    CHECK(walk("a,b,\"c,d\",\"\"\"\"\n\"a\",b\nx,y,\"z\"w\n", 2) ==
+          std::vector<std::string>{"plain 1 a [a,b,\"c,d\",\"\"\"\"]", "next 2 a", "error 3"});
+    CHECK(walk("a,b\nx\"y,1\n", 2) == std::vector<std::string>{"plain 1 a [a,b]", "error 2"});
+    CHECK(walk("a,b,x\"y\n", 2) == std::vector<std::string>{"error 1"});
   }
 }
