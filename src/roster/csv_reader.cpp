@@ -9,7 +9,9 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <optional>
+#include <string_view>
 
 #include "util/text.hpp"
 
@@ -37,7 +39,11 @@ std::string megabytes(std::size_t bytes) {
 // line and ends on it within the chunk (LF or CRLF), with quotes only around whole fields, is split
 // here (fast_record). Anything else, including every malformed record, goes to libcsv from its
 // first byte, so the errors and their line numbers are libcsv's. Both paths hand fields to field(),
-// which applies the limits and checks.
+// which applies the limits and checks, except that fast_record skips it for a record that cannot
+// fail them (ASCII without NUL, no "" to unescape, shorter than every limit).
+//
+// Fields come out as views: into `buffer` for fast records (no copy), into `owned` for what had
+// to be copied (libcsv reuses its field buffer; "" unescaped). Both stay put until the next call.
 //
 // How the line numbers work on the libcsv path: the chunk is fed one segment at a time, a segment
 // ending at the first CR or LF (or at the end of the chunk). A record therefore ends, if at all, on
@@ -57,6 +63,7 @@ struct CsvReader::Impl {
   std::size_t next_lf = k_unknown;
   std::size_t next_cr = k_unknown;
   bool at_eof = false;
+  std::uint64_t before_buffer = 0;  // file bytes before the buffer's first
   bool finished = false;
 
   std::size_t line = 1;  // line of the byte at `pos`
@@ -68,23 +75,21 @@ struct CsvReader::Impl {
   // fast_record: bytes that end an unquoted field's plain run (the delimiter, '"', CR, LF, NUL and
   // every byte >= 0x80); all zero when the delimiter itself is one of those others.
   std::array<unsigned char, 256> special{};
-  struct Span {
-    const char* data;
-    std::size_t length;
-    bool doubled_quotes;  // a quoted field with "" inside: unescape before use
-  };
-  std::vector<Span> spans;  // the first `span_count` are this record's (kept, to reuse the memory)
-  std::size_t span_count = 0;
-  std::string unescaped;
+  std::vector<std::size_t> doubled_quotes;  // fast_record: the fields with "" inside, to unescape
 
-  void add_span(const char* data, std::size_t length, bool doubled_quotes) {
-    if (span_count == spans.size()) {
-      spans.emplace_back();
+  // Copies of field `i` of the current record live in owned[i]. A deque, so that growing it never
+  // moves the strings that earlier fields' views point into; the strings keep their capacity.
+  std::deque<std::string> owned;
+  std::vector<std::string_view> views_for_strings;  // next(std::vector<std::string>&) reads into it
+
+  std::string& owned_field(std::size_t index) {
+    while (owned.size() <= index) {
+      owned.emplace_back();
     }
-    spans[span_count++] = Span{data, length, doubled_quotes};
+    return owned[index];
   }
 
-  std::vector<std::string>* out = nullptr;
+  std::vector<std::string_view>* out = nullptr;
   std::size_t field_count = 0;
   std::size_t record_bytes = 0;
   bool record_done = false;
@@ -97,12 +102,16 @@ struct CsvReader::Impl {
   }
 
   static void on_field(void* data, std::size_t length, void* self) {
-    static_cast<Impl*>(self)->field(static_cast<const char*>(data), length);
+    static_cast<Impl*>(self)->field(static_cast<const char*>(data), length, false, Bytes::transient);
   }
   static void on_record(int, void* self) { static_cast<Impl*>(self)->end_record(); }
 
+  // Where a field's bytes are: `stable` until the next call to next() (in `buffer`, or already in
+  // owned[field_count]), or `transient` (libcsv's buffer, reused for the next field): copied.
+  enum class Bytes { stable, transient };
+
   // `checked`: the caller has seen every byte of the field, and none is NUL or above 0x7F.
-  void field(const char* data, std::size_t length, bool checked = false) {
+  void field(const char* data, std::size_t length, bool checked, Bytes bytes) {
     if (error) {
       return;
     }
@@ -134,11 +143,17 @@ struct CsvReader::Impl {
       fail(field_line, "invalid UTF-8 (save the roster as UTF-8, e.g. \"CSV UTF-8\" in Excel)");
       return;
     }
-    std::vector<std::string>& fields = *out;
+    std::string_view view = text;
+    if (bytes == Bytes::transient) {
+      std::string& copy = owned_field(field_count);
+      copy.assign(text);
+      view = copy;
+    }
+    std::vector<std::string_view>& fields = *out;
     if (field_count < fields.size()) {
-      fields[field_count].assign(text);
+      fields[field_count] = view;
     } else {
-      fields.emplace_back(text);
+      fields.push_back(view);
     }
     ++field_count;
     field_line = line;  // the next field starts right after this one's delimiter, on this line
@@ -154,6 +169,7 @@ struct CsvReader::Impl {
   }
 
   bool refill() {
+    before_buffer += size;
     size = std::fread(buffer.get(), 1, k_chunk_bytes, file);
     buffer[size] = '\n';
     pos = 0;
@@ -226,37 +242,43 @@ struct CsvReader::Impl {
     return true;
   }
 
-  // The first byte from `p` on that `special` marks; the sentinel guarantees there is one.
-  const char* skip_plain(const char* p) const {
+  // A bit for each of the 16 bytes from `p` that `special` marks.
+  unsigned special_bits(const char* p) const {
 #if defined(__SSE2__)
-    // Sixteen bytes a step (cells are mostly shorter): the bytes >= 0x80 are the sign bits, the
-    // rest are compared. Same answer as the table below, which the constructor keeps in step.
-    const __m128i delim = _mm_set1_epi8(delimiter);
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i cr = _mm_set1_epi8('\r');
-    const __m128i lf = _mm_set1_epi8('\n');
-    const __m128i zero = _mm_setzero_si128();
-    for (;;) {
-      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-      const __m128i hits = _mm_or_si128(
-          _mm_or_si128(_mm_cmpeq_epi8(bytes, delim), _mm_cmpeq_epi8(bytes, quote)),
-          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, cr), _mm_cmpeq_epi8(bytes, lf)), _mm_cmpeq_epi8(bytes, zero)));
-      const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits) | _mm_movemask_epi8(bytes));
-      if (mask != 0) {
-        return p + __builtin_ctz(mask);
-      }
-      p += k_scan_bytes;
-    }
+    // The bytes >= 0x80 are the sign bits; the rest are compared. Same answer as the table below,
+    // which the constructor keeps in step.
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i hits = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(delimiter)), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('"'))),
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\r')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n'))),
+                     _mm_cmpeq_epi8(bytes, _mm_setzero_si128())));
+    return static_cast<unsigned>(_mm_movemask_epi8(hits) | _mm_movemask_epi8(bytes));
 #else
-    while (special[static_cast<unsigned char>(*p)] == 0) {
-      ++p;
+    unsigned bits = 0;
+    for (unsigned i = 0; i < k_scan_bytes; ++i) {
+      bits |= special[static_cast<unsigned char>(p[i])] != 0 ? 1U << i : 0U;
     }
-    return p;
+    return bits;
 #endif
   }
 
+  // Writes field `count` of the record fast_record is splitting. The vector is grown past the
+  // record's end when needed and cut to size by end_record(): no check but the size per field.
+  void add_field(std::size_t& count, const char* data, const char* field_end) {
+    std::vector<std::string_view>& fields = *out;
+    if (count == fields.size()) {
+      fields.resize(count * 2 + 8);
+    }
+    fields[count++] = std::string_view(data, static_cast<std::size_t>(field_end - data));
+  }
+
   // Splits the record at `pos` when it is one whole line of this chunk that libcsv would split the
-  // same way without complaint; returns false, having changed nothing, for anything else.
+  // same way without complaint; returns false for anything else, having written only fields that
+  // the libcsv path then overwrites.
+  //
+  // Sixteen bytes at a time: a bit per byte that matters (delimiter, quote, CR, LF, NUL, >= 0x80),
+  // visited in order, so a field costs about one step however short. A field that opens with a
+  // quote is read a byte at a time to its closing quote, then the scan goes on after it.
   bool fast_record() {
     if (special[static_cast<unsigned char>(delimiter)] == 0) {
       return false;
@@ -266,12 +288,15 @@ struct CsvReader::Impl {
     if (*begin == '\n' || *begin == '\r') {
       return false;  // blank lines and the LF of a CRLF: the segment path counts them
     }
-    span_count = 0;
+    std::size_t count = 0;
+    doubled_quotes.clear();
     bool clean = true;  // no NUL, no byte above 0x7F
-    const char* p = begin;
-    for (;;) {
-      if (*p == '"') {
-        const char* q = p + 1;
+    const char* field_start = begin;
+    const char* block = begin;
+    const char* line_end = nullptr;  // the record's last byte, its LF
+    while (line_end == nullptr) {
+      if (*field_start == '"' && block == field_start) {
+        const char* q = field_start + 1;
         bool doubled = false;
         for (;;) {
           const auto c = static_cast<unsigned char>(*q);
@@ -289,64 +314,228 @@ struct CsvReader::Impl {
           clean = clean && c != 0 && c < 0x80;
           ++q;
         }
-        add_span(p + 1, static_cast<std::size_t>(q - p - 1), doubled);
-        p = q + 1;
-        if (*p == delimiter) {
-          ++p;
+        if (doubled) {
+          doubled_quotes.push_back(count);
+        }
+        add_field(count, field_start + 1, q);
+        const char* after = q + 1;
+        if (*after == delimiter) {
+          field_start = block = after + 1;
           continue;
         }
-      } else {
-        const char* q = p;
-        for (;;) {
-          q = skip_plain(q);
-          const auto c = static_cast<unsigned char>(*q);
-          if (c == 0 || c >= 0x80) {
-            clean = false;
-            ++q;
-            continue;
+        if (*after == '\r' && after + 1 < end && after[1] == '\n') {
+          ++after;
+        }
+        if (*after != '\n' || after == end) {
+          return false;  // text after a closing quote, a lone CR, or the line goes on in the next chunk
+        }
+        line_end = after;
+        break;
+      }
+      for (unsigned bits = special_bits(block); bits != 0; bits &= bits - 1) {
+        const char* const at = block + __builtin_ctz(bits);
+        const char c = *at;
+        if (c == delimiter) {
+          add_field(count, field_start, at);
+          field_start = at + 1;
+          if (*field_start == '"') {
+            break;  // read as quoted above, from field_start
           }
-          break;
-        }
-        add_span(p, static_cast<std::size_t>(q - p), false);
-        p = q;
-        if (*p == delimiter) {
-          ++p;
           continue;
         }
-        if (*p == '"') {
+        if (c == '"') {
           return false;  // a quote inside an unquoted field: libcsv's error
         }
+        if (c == '\n' || c == '\r') {
+          const char* last = at;
+          if (c == '\r' && at + 1 < end && at[1] == '\n') {
+            ++last;
+          }
+          if (*last != '\n' || last == end) {
+            return false;  // a lone CR, or the line goes on in the next chunk
+          }
+          add_field(count, field_start, at);
+          line_end = last;
+          break;
+        }
+        clean = false;  // NUL or a byte >= 0x80: part of the field, checked by field()
       }
-      // The field ends the record here, or the record is not for this path.
-      if (*p == '\r' && p + 1 < end && p[1] == '\n') {
-        ++p;
+      if (line_end == nullptr) {
+        block = *field_start == '"' && field_start > block ? field_start : block + k_scan_bytes;
       }
-      if (*p != '\n' || p == end) {
-        return false;  // text after a closing quote, a lone CR, or the line goes on in the next chunk
-      }
-      break;
     }
+    const char* const p = line_end;
+    const std::vector<std::string_view>& fields = *out;
 
     in_record = true;
     record_line = line;
     field_line = line;
-    for (std::size_t f = 0; f < span_count; ++f) {
-      const Span& span = spans[f];
-      if (span.doubled_quotes) {
-        unescaped.clear();
-        for (std::size_t i = 0; i < span.length; ++i) {
-          unescaped += span.data[i];
-          i += span.data[i] == '"' ? 1 : 0;
+    // The record's bytes bound every field's and their sum.
+    const auto record_length = static_cast<std::size_t>(p - begin);
+    if (clean && doubled_quotes.empty() && count <= limits.max_fields && record_length <= limits.max_field_bytes &&
+        record_length <= limits.max_record_bytes) {
+      field_count = count;  // the views are the fields: nothing to check, copy or unescape
+    } else {
+      std::size_t next_doubled = 0;
+      for (std::size_t f = 0; f < count; ++f) {
+        const std::string_view span = fields[f];
+        if (next_doubled < doubled_quotes.size() && doubled_quotes[next_doubled] == f) {
+          ++next_doubled;
+          std::string& unescaped = owned_field(f);
+          unescaped.clear();
+          for (std::size_t i = 0; i < span.size(); ++i) {
+            unescaped += span[i];
+            i += span[i] == '"' ? 1 : 0;
+          }
+          field(unescaped.data(), unescaped.size(), clean, Bytes::stable);
+        } else {
+          field(span.data(), span.size(), clean, Bytes::stable);
         }
-        field(unescaped.data(), unescaped.size(), clean);
-      } else {
-        field(span.data, span.length, clean);
       }
     }
     end_record();
     ++line;
     previous_was_cr = false;
     pos = static_cast<std::size_t>(p + 1 - buffer.get());
+    return true;
+  }
+
+  // next_plain's view of 16 bytes from `p`: a bit per delimiter, per LF, and per byte that makes a
+  // line other than plain (quote, CR, NUL, >= 0x80).
+  struct PlainBits {
+    unsigned delimiters;
+    unsigned line_ends;
+    unsigned refused;
+  };
+  PlainBits plain_bits(const char* p) const {
+#if defined(__SSE2__)
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i refused =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\r'))),
+                     _mm_cmpeq_epi8(bytes, _mm_setzero_si128()));
+    return {static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(delimiter)))),
+            static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')))),
+            static_cast<unsigned>(_mm_movemask_epi8(refused) | _mm_movemask_epi8(bytes))};
+#else
+    PlainBits bits{0, 0, 0};
+    for (unsigned i = 0; i < k_scan_bytes; ++i) {
+      const auto c = static_cast<unsigned char>(p[i]);
+      bits.delimiters |= c == static_cast<unsigned char>(delimiter) ? 1U << i : 0U;
+      bits.line_ends |= c == '\n' ? 1U << i : 0U;
+      bits.refused |= (c == '"' || c == '\r' || c == 0 || c >= 0x80) ? 1U << i : 0U;
+    }
+    return bits;
+#endif
+  }
+
+  // next_plain's end of a line from `p`, a quote, with nothing but plain text since the line's
+  // start: the LF ending the line (maybe the sentinel) when every later field is plain or quoted
+  // whole ("" inside, no line break, CR, NUL or byte above 0x7F) as libcsv reads it without
+  // complaint; nullptr otherwise. `at_field_start`: `p` starts a field.
+  const char* quoted_rest(const char* p, bool at_field_start) const {
+    for (;;) {
+      const auto c = static_cast<unsigned char>(*p);
+      if (c == '"' && at_field_start) {
+        for (++p;; ++p) {
+          const auto inside = static_cast<unsigned char>(*p);
+          if (inside == '"') {
+            if (p[1] != '"') {
+              break;
+            }
+            ++p;
+          } else if (inside == '\n' || inside == '\r' || inside == 0 || inside >= 0x80) {
+            return nullptr;
+          }
+        }
+        ++p;  // past the closing quote: a delimiter or the line end must follow
+        if (*p != delimiter && *p != '\n') {
+          return nullptr;
+        }
+        continue;
+      }
+      if (c == static_cast<unsigned char>(delimiter)) {
+        at_field_start = true;
+        ++p;
+        continue;
+      }
+      if (c == '\n') {
+        return p;
+      }
+      if (c == '"' || c == '\r' || c == 0 || c >= 0x80) {
+        return nullptr;
+      }
+      at_field_start = false;
+      ++p;
+    }
+  }
+
+  // CsvReader::next_plain from `pos`, with at least one byte in the buffer.
+  bool plain(std::span<std::string_view> fields, std::string_view& text) {
+    if (special[static_cast<unsigned char>(delimiter)] == 0) {
+      return false;  // the delimiter is a quote, a line end or not ASCII: not for this path
+    }
+    const char* const begin = buffer.get() + pos;
+    const char* const end = buffer.get() + size;  // *end is the '\n' sentinel
+    if (*begin == '\n') {
+      return false;  // a blank line, or the LF of a CRLF: the segment path counts them
+    }
+    std::string_view* const wanted = fields.data();
+    const std::size_t count = fields.size();
+    std::size_t field = 0;
+    const char* field_start = begin;
+    const char* line_end = nullptr;
+    for (const char* block = begin; line_end == nullptr; block += k_scan_bytes) {
+      const PlainBits bits = plain_bits(block);
+      unsigned in_line = ~0U;  // the bits before the first LF of the block, if any
+      if (bits.line_ends != 0) {
+        const unsigned first_lf = static_cast<unsigned>(__builtin_ctz(bits.line_ends));
+        in_line = (1U << first_lf) - 1;
+        line_end = block + first_lf;
+      }
+      const unsigned refused = bits.refused & in_line;
+      const unsigned before_refused = refused != 0 ? (1U << __builtin_ctz(refused)) - 1 : in_line;
+      // Only the fields asked for are cut out; later delimiters need no step each.
+      if (field < count) {
+        for (unsigned at = bits.delimiters & before_refused; at != 0; at &= at - 1) {
+          const char* const delimiter_at = block + __builtin_ctz(at);
+          wanted[field] = std::string_view(field_start, static_cast<std::size_t>(delimiter_at - field_start));
+          field_start = delimiter_at + 1;
+          if (++field == count) {
+            break;
+          }
+        }
+      }
+      if (refused != 0) {
+        // Past the fields asked for, quoted fields (a note with a comma, say) need not be cut out,
+        // only checked: the rest of the line goes a byte at a time. Anything else is next()'s.
+        const char* const at = block + __builtin_ctz(refused);
+        if (field < count || *at != '"') {
+          return false;
+        }
+        line_end = quoted_rest(at, at == field_start || at[-1] == delimiter);
+        if (line_end == nullptr) {
+          return false;
+        }
+      }
+    }
+    const auto length = static_cast<std::size_t>(line_end - begin);
+    // A record no longer than the line has at most length + 1 fields, each within the line.
+    if (line_end == end || length + 1 > limits.max_fields || length > limits.max_field_bytes ||
+        length > limits.max_record_bytes) {
+      return false;  // the line goes on in the next chunk, or a limit might apply: next() decides
+    }
+    if (field < fields.size()) {
+      fields[field++] = std::string_view(field_start, static_cast<std::size_t>(line_end - field_start));
+    }
+    for (; field < fields.size(); ++field) {
+      fields[field] = std::string_view();
+    }
+    text = std::string_view(begin, length);
+    record_line = line;
+    field_line = line;
+    ++line;
+    previous_was_cr = false;
+    pos = static_cast<std::size_t>(line_end + 1 - buffer.get());
     return true;
   }
 
@@ -388,7 +577,33 @@ CsvReader::~CsvReader() {
 
 std::size_t CsvReader::record_line() const { return m_impl->record_line; }
 
+std::uint64_t CsvReader::bytes_read() const { return m_impl->before_buffer + m_impl->pos; }
+
 util::Expected<bool, CsvError> CsvReader::next(std::vector<std::string>& fields) {
+  std::vector<std::string_view>& views = m_impl->views_for_strings;
+  auto more = next(views);
+  if (!more || !*more) {
+    return more;
+  }
+  fields.resize(views.size());
+  for (std::size_t i = 0; i < views.size(); ++i) {
+    fields[i].assign(views[i]);
+  }
+  return true;
+}
+
+bool CsvReader::next_plain(std::span<std::string_view> fields, std::string_view& line) {
+  Impl& s = *m_impl;
+  if (s.error || s.finished || s.in_record) {
+    return false;
+  }
+  if (s.pos == s.size && (s.at_eof || !s.refill() || s.at_eof)) {
+    return false;  // next() reports the end of the file, or the read error refill() kept
+  }
+  return s.plain(fields, line);
+}
+
+util::Expected<bool, CsvError> CsvReader::next(std::vector<std::string_view>& fields) {
   Impl& s = *m_impl;
   if (s.error) {
     return util::unexpected(*s.error);

@@ -1,5 +1,14 @@
 #include "roster/handle.hpp"
 
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <utility>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "roster/roster.hpp"
 #include "util/text.hpp"
 
@@ -7,12 +16,142 @@ namespace roster {
 
 static_assert(k_max_handle_chars == 100, "the reason text below says 100");
 
+namespace {
+
+// is_plain_handle's bytes: printable ASCII (one character each) other than the slashes, which
+// make a handle invalid, and `?` and `#`, which (with `/`) make text look like a link.
+constexpr std::array<bool, 256> k_plain_handle_bytes = [] {
+  std::array<bool, 256> plain{};
+  for (unsigned c = 0x21; c < 0x7F; ++c) {
+    plain[c] = c != '/' && c != '\\' && c != '?' && c != '#';
+  }
+  return plain;
+}();
+
+using util::load_word;
+
+// Without SSE2: is_plain_handle a word at a time.
+#if !defined(__SSE2__)
+constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+constexpr std::uint64_t k_high_bits = 0x80 * k_ones;
+
+// Non-zero when some byte of `word` is below `n` (n <= 0x80; bytes >= 0x80 are not counted). A
+// borrow can only start at such a byte, so the answer is exact (the classic "hasless" test).
+std::uint64_t has_byte_below(std::uint64_t word, std::uint8_t n) {
+  return (word - n * k_ones) & ~word & k_high_bits;
+}
+
+std::uint64_t has_byte(std::uint64_t word, char c) {
+  return has_byte_below(word ^ (static_cast<std::uint8_t>(c) * k_ones), 1);
+}
+
+// Non-zero when some byte of `word` is one k_plain_handle_bytes refuses.
+std::uint64_t refused_bytes(std::uint64_t word) {
+  return (word & k_high_bits) | has_byte_below(word, 0x21) | has_byte(word, 0x7F) | has_byte(word, '/') |
+         has_byte(word, '\\') | has_byte(word, '?') | has_byte(word, '#');
+}
+#else
+// A bit for each of the 16 bytes that k_plain_handle_bytes refuses: below 0x21 or from 0x80 (a
+// signed compare puts those below 0x21 too), DEL, / \\ ? #.
+unsigned refused_bytes16(__m128i bytes) {
+  const auto is = [&](char c) { return _mm_cmpeq_epi8(bytes, _mm_set1_epi8(c)); };
+  const __m128i refused =
+      _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(bytes, _mm_set1_epi8(0x21)), is(0x7F)),
+                   _mm_or_si128(_mm_or_si128(is('/'), is('\\')), _mm_or_si128(is('?'), is('#'))));
+  return static_cast<unsigned>(_mm_movemask_epi8(refused));
+}
+#endif
+
+// A platform name as platform_from_cell compares it: its size and its bytes lower-cased in two
+// words, so that a cell is compared with each name in three integer compares. The words are
+// loaded whole from within the text, overlapping for sizes that are not 4, 8 or 16 (and byte by
+// byte below 4): with the size, they still say which text it is, and nothing is copied.
+struct PackedName {
+  std::size_t size = 0;
+  std::uint64_t words[2] = {0, 0};
+  core::Platform platform = core::Platform::tiktok;
+};
+
+std::uint64_t load4(const char* bytes) {
+  std::uint32_t word = 0;
+  std::memcpy(&word, bytes, sizeof word);
+  return word;
+}
+
+// `name`: at most 16 bytes.
+PackedName packed(std::string_view name, core::Platform platform) {
+  const char* const bytes = name.data();
+  const std::size_t size = name.size();
+  PackedName out{size, {0, 0}, platform};
+  if (size >= 8) {
+    out.words[0] = load_word(bytes);
+    out.words[1] = load_word(bytes + size - 8);
+  } else if (size >= 4) {
+    out.words[0] = load4(bytes) | load4(bytes + size - 4) << 32;
+  } else {
+    for (std::size_t i = 0; i < size; ++i) {
+      out.words[0] |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
+    }
+  }
+  out.words[0] = util::ascii_lower_word(out.words[0]);
+  out.words[1] = util::ascii_lower_word(out.words[1]);
+  return out;
+}
+
+// Every platform's name, `twitter` included.
+std::array<PackedName, core::k_all_platforms.size() + 1> platform_names() {
+  std::array<PackedName, core::k_all_platforms.size() + 1> names{};
+  names[0] = packed("twitter", core::Platform::x);
+  for (std::size_t i = 0; i < core::k_all_platforms.size(); ++i) {
+    names[i + 1] = packed(core::platform_name(core::k_all_platforms[i]), core::k_all_platforms[i]);
+  }
+  return names;
+}
+
+}  // namespace
+
 std::string_view strip_handle(std::string_view cell) {
   std::string_view text = util::trim(cell);
   if (!text.empty() && text.front() == '@') {
     text = util::trim(text.substr(1));
   }
   return text;
+}
+
+bool is_plain_handle(std::string_view handle) {
+  if (handle.empty() || handle.size() > k_max_handle_chars) {
+    return false;
+  }
+  if (handle.size() < 8) {
+    bool plain = true;
+    for (const char c : handle) {
+      plain = plain && k_plain_handle_bytes[static_cast<unsigned char>(c)];
+    }
+    return plain;
+  }
+#if defined(__SSE2__)
+  // Sixteen bytes at a time, the last block overlapping the one before; 8-15 bytes as two
+  // overlapping words in one register. Loads stay within the handle.
+  const char* const bytes = handle.data();
+  const std::size_t size = handle.size();
+  if (size < 16) {
+    return refused_bytes16(_mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(bytes)),
+                                              _mm_loadl_epi64(reinterpret_cast<const __m128i*>(bytes + size - 8)))) == 0;
+  }
+  unsigned refused = 0;
+  for (std::size_t i = 0; i + 16 < size; i += 16) {
+    refused |= refused_bytes16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i)));
+  }
+  return (refused | refused_bytes16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + size - 16)))) == 0;
+#else
+  // Eight bytes at a time, then the last eight (overlapping): no word may hold a byte that
+  // k_plain_handle_bytes refuses.
+  std::uint64_t refused = 0;
+  for (std::size_t i = 0; i + 8 < handle.size(); i += 8) {
+    refused |= refused_bytes(load_word(handle.data() + i));
+  }
+  return (refused | refused_bytes(load_word(handle.data() + handle.size() - 8))) == 0;
+#endif
 }
 
 std::string_view handle_problem(std::string_view handle) {
@@ -51,13 +190,18 @@ std::string_view handle_problem(std::string_view handle) {
 }
 
 std::optional<core::Platform> platform_from_cell(std::string_view cell) {
+  static const auto names = platform_names();
   const std::string_view name = util::trim(cell);
-  if (util::equals_ignoring_case(name, "twitter")) {
-    return core::Platform::x;
+  // Lower-cased a word at a time and compared as two words with each name, rather than compared
+  // case-insensitively with each name in turn: this runs on every row of a long roster. Longer
+  // text names no platform (every name fits in 16 bytes).
+  if (name.size() > 16) {
+    return std::nullopt;
   }
-  for (const core::Platform platform : core::k_all_platforms) {
-    if (util::equals_ignoring_case(name, core::platform_name(platform))) {
-      return platform;
+  const PackedName cell_name = packed(name, core::Platform::tiktok);
+  for (const PackedName& known : names) {
+    if (known.size == cell_name.size && known.words[0] == cell_name.words[0] && known.words[1] == cell_name.words[1]) {
+      return known.platform;
     }
   }
   return std::nullopt;

@@ -13,6 +13,11 @@ namespace roster {
 // The cell trimmed of ASCII white space, then without one leading `@` (and white space after it).
 std::string_view strip_handle(std::string_view cell);
 
+// True when `handle` (already stripped) is certainly valid and cannot come from a link: 1 to
+// k_max_handle_chars bytes, each printable ASCII other than / \ ? #. Most cells hold one; for
+// those handle_problem() is empty and looks_like_link() false, so a reader need not call them.
+bool is_plain_handle(std::string_view handle);
+
 // Why `handle` (already stripped) cannot be looked up, or empty when it can. The texts are the
 // product's reasons: "handle is empty", "handle contains a space", "handle contains a slash",
 // "handle contains a control character", "handle is longer than 100 characters".

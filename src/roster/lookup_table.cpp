@@ -2,25 +2,58 @@
 // high 32 bits of the hash, which also choose its position, so growing never reads the lookups.
 
 #include <cstdlib>
+#include <cstring>
 #include <new>
 
 #include "roster/huge_pages.hpp"
 #include "roster/roster.hpp"
+#include "util/text.hpp"
 
 namespace roster {
 
 namespace {
 
+// Handles are hashed and compared eight bytes at a time, ASCII-lower-cased in a register: a
+// byte at a time (FNV-1a before) cost more than reading the row they came from.
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+using util::load_word;
+using util::ascii_lower_word;
+
+std::uint32_t load4(const char* bytes) {
+  std::uint32_t word = 0;
+  std::memcpy(&word, bytes, sizeof word);
+  return word;
+}
+
+std::uint64_t mix(std::uint64_t hash, std::uint64_t word) {
+  return ((hash << 5 | hash >> 59) ^ word) * 0x517cc1b727220a95ULL;
+}
 
 }  // namespace
 
 std::uint64_t LookupTable::hash(core::Platform platform, std::string_view handle) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL ^ static_cast<std::uint64_t>(platform);  // FNV-1a
-  for (const char c : handle) {
-    hash = (hash ^ static_cast<unsigned char>(lower(c))) * 0x100000001b3ULL;
+  const char* const bytes = handle.data();
+  const std::size_t size = handle.size();
+  std::uint64_t hash = mix(static_cast<std::uint64_t>(platform), size);
+  if (size >= 8) {
+    // Whole words, then the last eight bytes (overlapping the previous word unless size % 8 == 0).
+    for (std::size_t i = 0; i + 8 < size; i += 8) {
+      hash = mix(hash, ascii_lower_word(load_word(bytes + i)));
+    }
+    hash = mix(hash, ascii_lower_word(load_word(bytes + size - 8)));
+  } else if (size >= 4) {
+    hash = mix(hash, ascii_lower_word(load4(bytes) | static_cast<std::uint64_t>(load4(bytes + size - 4)) << 32));
+  } else if (size > 0) {
+    const auto byte = [&](std::size_t i) { return static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[i])); };
+    hash = mix(hash, ascii_lower_word(byte(0) | byte(size / 2) << 8 | byte(size - 1) << 16));
   }
-  return hash ^ (hash >> 29);
+  // murmur3's finaliser: every input bit reaches the high 32 bits, which place and tag a slot.
+  hash ^= hash >> 33;
+  hash *= 0xff51afd7ed558ccdULL;
+  hash ^= hash >> 33;
+  hash *= 0xc4ceb9fe1a85ec53ULL;
+  return hash ^ (hash >> 33);
 }
 
 namespace {
@@ -29,7 +62,13 @@ bool same(const UniqueLookup& lookup, core::Platform platform, std::string_view 
   if (lookup.platform != platform || lookup.handle.size() != handle.size()) {
     return false;
   }
-  for (std::size_t i = 0; i < handle.size(); ++i) {
+  std::size_t i = 0;
+  for (; i + 8 <= handle.size(); i += 8) {
+    if (ascii_lower_word(load_word(lookup.handle.data() + i)) != ascii_lower_word(load_word(handle.data() + i))) {
+      return false;
+    }
+  }
+  for (; i < handle.size(); ++i) {
     if (lower(lookup.handle[i]) != lower(handle[i])) {
       return false;
     }
@@ -74,10 +113,21 @@ void LookupTable::prefetch(std::uint64_t hash) const {
   }
 }
 
+std::optional<std::size_t> LookupTable::likely_match(std::uint64_t hash) const {
+  if (m_capacity == 0) {
+    return std::nullopt;
+  }
+  const std::uint64_t slot = m_slots[(hash >> 32) & (m_capacity - 1)];
+  if (slot == 0 || (slot & ~k_index_mask) != (hash & ~k_index_mask)) {
+    return std::nullopt;
+  }
+  return (slot & k_index_mask) - 1;
+}
+
 std::pair<std::size_t, bool> LookupTable::insert(const std::vector<UniqueLookup>& lookups, std::uint64_t hash,
                                                  core::Platform platform, std::string_view handle) {
   if ((m_size + 1) * 2 > m_capacity) {
-    grow();
+    grow(m_capacity == 0 ? 64 : m_capacity * 2);
   }
   const std::uint64_t tag = hash & ~k_index_mask;
   const std::size_t mask = m_capacity - 1;
@@ -100,9 +150,18 @@ std::pair<std::size_t, bool> LookupTable::insert(const std::vector<UniqueLookup>
 
 void LookupTable::FreeSlots::operator()(std::uint64_t* slots) const { std::free(slots); }
 
-void LookupTable::grow() {
+void LookupTable::reserve(std::size_t lookups) {
+  std::size_t capacity = m_capacity == 0 ? 64 : m_capacity;
+  while (lookups * 2 > capacity) {
+    capacity *= 2;
+  }
+  if (capacity != m_capacity) {
+    grow(capacity);
+  }
+}
+
+void LookupTable::grow(std::size_t capacity) {
   const std::size_t old_capacity = m_capacity;
-  const std::size_t capacity = old_capacity == 0 ? 64 : old_capacity * 2;
   std::unique_ptr<std::uint64_t[], FreeSlots> old = std::move(m_slots);
   m_slots.reset(static_cast<std::uint64_t*>(std::calloc(capacity, sizeof(std::uint64_t))));
   if (!m_slots) {

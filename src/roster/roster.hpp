@@ -147,17 +147,23 @@ class LookupTable {
   std::pair<std::size_t, bool> insert(const std::vector<UniqueLookup>& lookups, core::Platform platform,
                                       std::string_view handle);
   std::size_t size() const { return m_size; }
+  // Room for `lookups` without growing: growing rehashes every slot into a new table, twice the
+  // memory while it lasts.
+  void reserve(std::size_t lookups);
 
   // The same in two steps, so that a caller with several lookups in hand can start the memory
   // fetch of the slot for each (prefetch) well before it probes (insert): on a large roster the
   // probe is a cache miss almost every time.
   static std::uint64_t hash(core::Platform platform, std::string_view handle);
   void prefetch(std::uint64_t hash) const;
+  // The lookup in the slot where `hash` starts its probe, when its tag matches (most likely equal:
+  // a caller can prefetch what insert() will compare), or nullopt.
+  std::optional<std::size_t> likely_match(std::uint64_t hash) const;
   std::pair<std::size_t, bool> insert(const std::vector<UniqueLookup>& lookups, std::uint64_t hash,
                                       core::Platform platform, std::string_view handle);
 
  private:
-  void grow();
+  void grow(std::size_t capacity);
   struct FreeSlots {
     void operator()(std::uint64_t* slots) const;
   };

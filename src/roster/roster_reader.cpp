@@ -1,16 +1,14 @@
 // RosterReader over a file: BOM and delimiter, then the header and its layout, then rows.
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
 
-#include "roster/csv_reader.hpp"
 #include "roster/delimiter.hpp"
-#include "roster/layout.hpp"
-#include "roster/roster.hpp"
-#include "roster/row_lookups.hpp"
+#include "roster/file_roster_reader.hpp"
 
 namespace roster {
 
@@ -31,73 +29,93 @@ std::string located(const std::string& name, std::size_t line, const std::string
   return line == 0 ? name + ": " + what : name + ":" + std::to_string(line) + ": " + what;
 }
 
-class FileRosterReader final : public RosterReader {
- public:
-  FileRosterReader(std::string name, char delimiter, std::unique_ptr<CsvReader> csv)
-      : m_name(std::move(name)), m_delimiter(delimiter), m_csv(std::move(csv)) {}
-
-  // Reads the header and maps its columns.
-  util::Expected<util::Ok, RosterError> start(const Options& options) {
-    for (;;) {
-      auto read = m_csv->next(m_header);
-      if (!read) {
-        return util::unexpected(unusable(located(m_name, read.error().line, read.error().message)));
-      }
-      if (!*read) {
-        return util::unexpected(
-            unusable(located(m_name, 0, "empty file (a roster needs a header row, e.g. `platform,handle`)")));
-      }
-      if (!is_blank(m_header)) {
-        break;
-      }
-    }
-    auto columns = map_columns(m_header, options);
-    if (!columns) {
-      return util::unexpected(
-          RosterError{columns.error().code, located(m_name, m_csv->record_line(), columns.error().message)});
-    }
-    m_columns = std::move(*columns);
-    for (const auto& [index, platform] : m_columns.wide) {
-      m_wide_columns.push_back(m_header[index]);
-    }
-    return util::Ok{};
-  }
-
-  const std::vector<std::string>& header() const override { return m_header; }
-  Layout layout() const override { return m_columns.layout; }
-  char delimiter() const override { return m_delimiter; }
-  const std::vector<std::string>& wide_columns() const override { return m_wide_columns; }
-
-  util::Expected<bool, RosterError> next(Row& row) override {
-    for (;;) {
-      auto read = m_csv->next(row.cells);
-      if (!read) {
-        return util::unexpected(unusable(located(m_name, read.error().line, read.error().message)));
-      }
-      if (!*read) {
-        return false;
-      }
-      if (is_blank(row.cells)) {
-        continue;
-      }
-      row.record = ++m_records;
-      row.line = m_csv->record_line();
-      read_lookups(m_columns, m_header, row.cells, row.lookups);
-      return true;
-    }
-  }
-
- private:
-  std::string m_name;
-  char m_delimiter;
-  std::unique_ptr<CsvReader> m_csv;
-  std::vector<std::string> m_header;
-  ColumnMap m_columns;
-  std::vector<std::string> m_wide_columns;
-  std::size_t m_records = 0;
-};
-
 }  // namespace
+
+// Reads the header and maps its columns.
+util::Expected<util::Ok, RosterError> FileRosterReader::start(const Options& options) {
+  std::vector<std::string_view> cells;
+  for (;;) {
+    auto read = m_csv->next(cells);
+    if (!read) {
+      return util::unexpected(unusable(located(m_name, read.error().line, read.error().message)));
+    }
+    if (!*read) {
+      return util::unexpected(
+          unusable(located(m_name, 0, "empty file (a roster needs a header row, e.g. `platform,handle`)")));
+    }
+    if (!is_blank(cells)) {
+      break;
+    }
+  }
+  m_header.assign(cells.begin(), cells.end());
+  auto columns = map_columns(m_header, options);
+  if (!columns) {
+    return util::unexpected(
+        RosterError{columns.error().code, located(m_name, m_csv->record_line(), columns.error().message)});
+  }
+  m_columns = std::move(*columns);
+  const std::size_t last_used = m_columns.layout == Layout::url ? m_columns.url_column
+                                : m_columns.platform_column ? std::max(m_columns.handle_column, *m_columns.platform_column)
+                                                            : m_columns.handle_column;
+  if (m_columns.layout != Layout::wide && last_used < m_plain_cells.size()) {
+    m_plain_cell_count = last_used + 1;
+  }
+  for (const auto& [index, platform] : m_columns.wide) {
+    m_wide_columns.push_back(m_header[index]);
+  }
+  return util::Ok{};
+}
+
+util::Expected<bool, RosterError> FileRosterReader::next(RowRef& row) {
+  for (;;) {
+    auto read = m_csv->next(row.cells);
+    if (!read) {
+      return util::unexpected(unusable(located(m_name, read.error().line, read.error().message)));
+    }
+    if (!*read) {
+      return false;
+    }
+    if (is_blank(row.cells)) {
+      continue;
+    }
+    row.record = ++m_records;
+    row.line = m_csv->record_line();
+    read_lookups(m_columns, m_header, row.cells, row.lookups, row.texts);
+    return true;
+  }
+}
+
+util::Expected<bool, RosterError> FileRosterReader::next_lookups(RowRef& row) {
+  const std::span<std::string_view> cells(m_plain_cells.data(), m_plain_cell_count);
+  std::string_view line;
+  while (m_plain_cell_count > 0 && m_csv->next_plain(cells, line)) {
+    if (is_blank_line(line, m_delimiter)) {
+      continue;
+    }
+    row.record = ++m_records;
+    row.line = m_csv->record_line();
+    row.cells.clear();
+    // The cells past these are not read for long and url rows: cell_at() finds them empty.
+    read_lookups(m_columns, m_header, cells, row.lookups, row.texts);
+    return true;
+  }
+  return next(row);
+}
+
+util::Expected<bool, RosterError> FileRosterReader::next(Row& row) {
+  auto more = next(m_row);
+  if (!more || !*more) {
+    return more;
+  }
+  row.record = m_row.record;
+  row.line = m_row.line;
+  row.cells.resize(m_row.cells.size());
+  for (std::size_t i = 0; i < m_row.cells.size(); ++i) {
+    row.cells[i].assign(m_row.cells[i]);
+  }
+  copy_lookups(m_row.lookups, row.lookups);
+  return true;
+}
 
 std::string_view layout_name(Layout layout) {
   switch (layout) {
@@ -110,6 +128,15 @@ std::string_view layout_name(Layout layout) {
 
 util::Expected<std::unique_ptr<RosterReader>, RosterError> RosterReader::open(const std::string& path,
                                                                               const Options& options) {
+  auto reader = FileRosterReader::open(path, options);
+  if (!reader) {
+    return util::unexpected(reader.error());
+  }
+  return std::unique_ptr<RosterReader>(std::move(*reader));
+}
+
+util::Expected<std::unique_ptr<FileRosterReader>, RosterError> FileRosterReader::open(const std::string& path,
+                                                                                      const Options& options) {
   const std::string name = options.display_name.empty() ? path : options.display_name;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
@@ -166,7 +193,7 @@ util::Expected<std::unique_ptr<RosterReader>, RosterError> RosterReader::open(co
   if (!started) {
     return util::unexpected(started.error());
   }
-  return std::unique_ptr<RosterReader>(std::move(reader));
+  return reader;
 }
 
 }  // namespace roster

@@ -10,15 +10,8 @@ namespace {
 
 using core::Platform;
 
-std::string_view cell_at(const std::vector<std::string>& cells, std::size_t index) {
-  return index < cells.size() ? std::string_view(cells[index]) : std::string_view();
-}
-
-void reset(CellLookup& lookup) {
-  lookup.column.clear();
-  lookup.platform.reset();
-  lookup.handle.clear();
-  lookup.invalid_reason.clear();
+std::string_view cell_at(std::span<const std::string_view> cells, std::size_t index) {
+  return index < cells.size() ? cells[index] : std::string_view();
 }
 
 std::string printable(std::string_view text) {
@@ -30,42 +23,54 @@ std::string printable(std::string_view text) {
   return out + (text.size() > 40 ? "..." : "");
 }
 
+std::string_view mismatch(TextPool& texts, Platform linked, std::string_view source, Platform expected) {
+  return texts.keep("link points to " + std::string(core::platform_name(linked)) + ", but " + std::string(source) +
+                    " is " + std::string(core::platform_name(expected)));
+}
+
 // A cell holding a handle or a link, for a creator on `expected` (nullopt: the row names none).
 // `source` says where `expected` came from, for the mismatch reason ("the platform", "the column").
 void read_handle_or_link(std::string_view cell, std::optional<Platform> expected, std::string_view source,
-                         CellLookup& out) {
+                         LookupRef& out, TextPool& texts) {
+  if (const std::string_view handle = strip_handle(cell); is_plain_handle(handle)) {
+    out.handle = handle;  // the common case, settled in one pass over the handle: valid, not a link
+    out.platform = expected;
+    return;
+  }
   if (looks_like_link(cell)) {
     Platform linked = Platform::tiktok;
-    std::string reason = parse_profile_link(cell, linked, out.handle);
+    std::string& handle = texts.fresh();
+    const std::string reason = parse_profile_link(cell, linked, handle);
     if (!reason.empty()) {
-      out.handle.assign(strip_handle(cell));
-      out.invalid_reason = std::move(reason);
+      out.handle = strip_handle(cell);
+      out.invalid_reason = texts.keep(reason);
       return;
     }
+    out.handle = handle;
     if (expected && *expected != linked) {
       out.platform = expected;
-      out.invalid_reason = "link points to " + std::string(core::platform_name(linked)) + ", but " +
-                           std::string(source) + " is " + std::string(core::platform_name(*expected));
+      out.invalid_reason = mismatch(texts, linked, source, *expected);
       return;
     }
     out.platform = linked;
   } else {
-    out.handle.assign(strip_handle(cell));
+    out.handle = strip_handle(cell);
     out.platform = expected;
   }
-  out.invalid_reason.assign(handle_problem(out.handle));
+  out.invalid_reason = handle_problem(out.handle);
 }
 
-void read_long(const ColumnMap& columns, const std::vector<std::string>& cells, CellLookup& out) {
+void read_long(const ColumnMap& columns, std::span<const std::string_view> cells, LookupRef& out,
+               TextPool& texts) {
   const std::string_view handle_cell = cell_at(cells, columns.handle_column);
   if (columns.fixed_platform) {
-    read_handle_or_link(handle_cell, columns.fixed_platform, "--platform", out);
+    read_handle_or_link(handle_cell, columns.fixed_platform, "--platform", out, texts);
     return;
   }
   const std::string_view platform_cell = util::trim(cell_at(cells, *columns.platform_column));
   if (platform_cell.empty()) {
     // A link says which platform it is; a bare handle needs the platform column.
-    read_handle_or_link(handle_cell, std::nullopt, "", out);
+    read_handle_or_link(handle_cell, std::nullopt, "", out, texts);
     if (out.valid() && !out.platform) {
       out.invalid_reason = "platform is empty";
     }
@@ -73,35 +78,48 @@ void read_long(const ColumnMap& columns, const std::vector<std::string>& cells, 
   }
   const std::optional<Platform> platform = platform_from_cell(platform_cell);
   if (!platform) {
-    out.handle.assign(strip_handle(handle_cell));
-    out.invalid_reason = out.handle.empty() ? "handle is empty" : "unknown platform '" + printable(platform_cell) + "'";
+    out.handle = strip_handle(handle_cell);
+    out.invalid_reason = out.handle.empty() ? std::string_view("handle is empty")
+                                            : texts.keep("unknown platform '" + printable(platform_cell) + "'");
     return;
   }
-  read_handle_or_link(handle_cell, platform, "the platform", out);
+  read_handle_or_link(handle_cell, platform, "the platform", out, texts);
 }
 
-void read_url(const ColumnMap& columns, const std::vector<std::string>& cells, CellLookup& out) {
+void read_url(const ColumnMap& columns, std::span<const std::string_view> cells, LookupRef& out, TextPool& texts) {
   const std::string_view cell = cell_at(cells, columns.url_column);
   Platform linked = Platform::tiktok;
-  std::string reason = parse_profile_link(cell, linked, out.handle);
+  std::string& handle = texts.fresh();
+  const std::string reason = parse_profile_link(cell, linked, handle);
   if (!reason.empty()) {
-    out.handle.assign(strip_handle(cell));
-    out.invalid_reason = std::move(reason);
+    out.handle = strip_handle(cell);
+    out.invalid_reason = texts.keep(reason);
     return;
   }
+  out.handle = handle;
   out.platform = linked;
   if (columns.fixed_platform && *columns.fixed_platform != linked) {
-    out.invalid_reason = "link points to " + std::string(core::platform_name(linked)) + ", but --platform is " +
-                         std::string(core::platform_name(*columns.fixed_platform));
+    out.invalid_reason = mismatch(texts, linked, "--platform", *columns.fixed_platform);
     return;
   }
-  out.invalid_reason.assign(handle_problem(out.handle));
+  out.invalid_reason = handle_problem(out.handle);
 }
 
 }  // namespace
 
-bool is_blank(const std::vector<std::string>& cells) {
-  for (const std::string& cell : cells) {
+std::string& TextPool::fresh() {
+  if (m_used == m_texts.size()) {
+    m_texts.emplace_back();
+  }
+  std::string& text = m_texts[m_used++];
+  text.clear();
+  return text;
+}
+
+std::string_view TextPool::keep(std::string_view text) { return fresh().assign(text); }
+
+bool is_blank(std::span<const std::string_view> cells) {
+  for (const std::string_view cell : cells) {
     if (!util::trim(cell).empty()) {
       return false;
     }
@@ -109,33 +127,61 @@ bool is_blank(const std::vector<std::string>& cells) {
   return true;
 }
 
+bool is_blank_line(std::string_view line, char delimiter) {
+  // Every cell trims to nothing exactly when every byte outside quotes is a delimiter or white
+  // space, every byte inside is white space, and no quote is doubled inside quotes (`""""` is a
+  // cell holding `"`). Quotes come only around whole cells here, so a quote followed by another
+  // inside quotes is always a doubled one.
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '"') {
+      if (quoted && i + 1 < line.size() && line[i + 1] == '"') {
+        return false;
+      }
+      quoted = !quoted;
+      continue;
+    }
+    if ((c != delimiter || quoted) && !util::trim(std::string_view(&c, 1)).empty()) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void read_lookups(const ColumnMap& columns, const std::vector<std::string>& header,
-                  const std::vector<std::string>& cells, std::vector<CellLookup>& lookups) {
+                  std::span<const std::string_view> cells, std::vector<LookupRef>& lookups, TextPool& texts) {
+  texts.clear();
   if (columns.layout != Layout::wide) {
     lookups.resize(1);
-    reset(lookups[0]);
+    lookups[0] = LookupRef{};
     if (columns.layout == Layout::url) {
-      read_url(columns, cells, lookups[0]);
+      read_url(columns, cells, lookups[0], texts);
     } else {
-      read_long(columns, cells, lookups[0]);
+      read_long(columns, cells, lookups[0], texts);
     }
     return;
   }
-  std::size_t count = 0;
+  lookups.clear();
   for (const auto& [index, platform] : columns.wide) {
     const std::string_view cell = cell_at(cells, index);
     if (util::trim(cell).empty()) {
       continue;
     }
-    if (count == lookups.size()) {
-      lookups.emplace_back();
-    }
-    CellLookup& lookup = lookups[count++];
-    reset(lookup);
-    lookup.column.assign(header[index]);
-    read_handle_or_link(cell, platform, "the column", lookup);
+    LookupRef& lookup = lookups.emplace_back();
+    lookup.column = header[index];
+    read_handle_or_link(cell, platform, "the column", lookup, texts);
   }
-  lookups.resize(count);
+}
+
+void copy_lookups(std::span<const LookupRef> lookups, std::vector<CellLookup>& out) {
+  out.resize(lookups.size());
+  for (std::size_t i = 0; i < lookups.size(); ++i) {
+    out[i].column.assign(lookups[i].column);
+    out[i].platform = lookups[i].platform;
+    out[i].handle.assign(lookups[i].handle);
+    out[i].invalid_reason.assign(lookups[i].invalid_reason);
+  }
 }
 
 }  // namespace roster

@@ -49,21 +49,6 @@ std::string to_lower(std::string_view text) {
   return out;
 }
 
-std::string_view trim(std::string_view text) {
-  // A test per byte rather than find_first_not_of(" \t\r\n\v\f"), which searches the set with
-  // memchr for every byte: trim runs several times on every cell of a roster.
-  const auto space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
-  std::size_t first = 0;
-  std::size_t last = text.size();
-  while (first < last && space(text[first])) {
-    ++first;
-  }
-  while (last > first && space(text[last - 1])) {
-    --last;
-  }
-  return text.substr(first, last - first);
-}
-
 std::vector<std::string> split(std::string_view text, char separator) {
   std::vector<std::string> parts;
   std::size_t start = 0;

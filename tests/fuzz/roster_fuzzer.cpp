@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <set>
 #include <string>
 
 #include "roster/roster.hpp"
@@ -35,6 +36,43 @@ void read_through(const std::string& path, const roster::Options& options) {
   }
 }
 
+// index_roster reads rows as views and de-duplicates them in its own hash table; RosterReader
+// gives the same rows as strings, told apart here by CellLookup::key(). The counts must agree.
+void check_against_rows(const std::string& path, const roster::Options& options, const roster::RosterIndex& index) {
+  auto reader = roster::RosterReader::open(path, options);
+  if (!reader) {
+    __builtin_trap();  // index_roster opened it
+  }
+  std::set<std::string> keys;
+  std::size_t rows = 0;
+  std::size_t invalid_rows = 0;
+  std::size_t lookups = 0;
+  roster::Row row;
+  for (;;) {
+    auto more = (*reader)->next(row);
+    if (!more) {
+      __builtin_trap();  // index_roster read to the end without an error
+    }
+    if (!*more) {
+      break;
+    }
+    ++rows;
+    bool invalid = row.lookups.empty();
+    for (const roster::CellLookup& lookup : row.lookups) {
+      invalid = invalid || !lookup.valid();
+      if (lookup.valid()) {
+        keys.insert(lookup.key());
+        ++lookups;
+      }
+    }
+    invalid_rows += invalid ? 1 : 0;
+  }
+  if (rows != index.rows || invalid_rows != index.invalid_rows || keys.size() != index.lookups.size() ||
+      lookups != index.lookups.size() + index.duplicate_lookups) {
+    __builtin_trap();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -50,10 +88,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   detected.display_name = "fuzz.csv";
   auto index = roster::index_roster(path, detected);
   if (index) {
-    for (const roster::UniqueLookup& lookup : index->lookups) {
-      (void)index->find(lookup.platform, lookup.handle);
+    for (std::size_t i = 0; i < index->lookups.size(); ++i) {
+      if (index->find(index->lookups[i].platform, index->lookups[i].handle) != i) {
+        __builtin_trap();
+      }
     }
     (void)roster::unusable_error(*index);
+    check_against_rows(path, detected, *index);
   }
   // The first byte also picks a forced layout and delimiter, to reach those paths.
   if (size > 0) {

@@ -3,13 +3,18 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "roster/roster.hpp"
 #include "roster/roster_test_support.hpp"
+#include "util/text.hpp"
 
 using core::ExitCode;
 using core::Platform;
@@ -25,9 +30,153 @@ roster::RosterIndex index_ok(const std::string& path, const std::string& name = 
   return std::move(*index);
 }
 
+std::string ascii_upper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  }
+  return out;
+}
+
+// index_roster's figures worked out the slow, obvious way: every row through RosterReader (its
+// cells and lookups as strings), lookups told apart by CellLookup::key() in a std::map.
+struct ReferenceIndex {
+  std::vector<std::string> keys;  // in order of first appearance
+  std::vector<std::string> handles;
+  std::vector<std::size_t> first_lines;
+  std::vector<std::size_t> rows;
+  std::size_t row_count = 0;
+  std::size_t invalid_rows = 0;
+  std::size_t duplicate_lookups = 0;
+  std::vector<std::pair<std::size_t, std::string>> first_invalid;
+};
+
+ReferenceIndex reference_index(const std::string& path) {
+  ReferenceIndex out;
+  const roster_test::ReadResult read = roster_test::read_all(path);
+  REQUIRE(read.error == "");
+  std::map<std::string, std::size_t> found;
+  for (const roster::Row& row : read.rows) {
+    ++out.row_count;
+    bool invalid = row.lookups.empty();
+    std::string reason = invalid ? "no handle in any platform column" : "";
+    std::vector<std::size_t> named;
+    for (const roster::CellLookup& lookup : row.lookups) {
+      if (!lookup.valid()) {
+        if (!invalid) {
+          reason = lookup.column.empty() ? lookup.invalid_reason : lookup.column + ": " + lookup.invalid_reason;
+        }
+        invalid = true;
+        continue;
+      }
+      const auto [at, inserted] = found.emplace(lookup.key(), out.keys.size());
+      if (inserted) {
+        out.keys.push_back(lookup.key());
+        out.handles.push_back(lookup.handle);
+        out.first_lines.push_back(row.line);
+        out.rows.push_back(1);
+        named.push_back(at->second);
+        continue;
+      }
+      ++out.duplicate_lookups;
+      if (std::find(named.begin(), named.end(), at->second) == named.end()) {
+        named.push_back(at->second);
+        ++out.rows[at->second];
+      }
+    }
+    if (invalid) {
+      ++out.invalid_rows;
+      if (out.first_invalid.size() < 20) {
+        out.first_invalid.emplace_back(row.line, reason);
+      }
+    }
+  }
+  return out;
+}
+
+// A roster in `layout` ("long" or "wide") that repeats creators in other spellings: ASCII case
+// (which must match), non-ASCII case (which must not: only ASCII is folded), twitter for x, a
+// leading @, links; handles of every length from 1 to 40 bytes, and some invalid cells.
+std::string random_roster(std::mt19937& random, const std::string& layout, std::size_t rows) {
+  const std::vector<std::string> platforms = {"tiktok", "TikTok", "x", "Twitter", "instagram", "YouTube", "kick"};
+  const std::string letters = "abcXYZ09._-";
+  std::vector<std::string> handles;
+  for (std::size_t length = 1; length <= 40; ++length) {
+    std::string handle;
+    for (std::size_t i = 0; i < length; ++i) {
+      handle += letters[random() % letters.size()];
+    }
+    handles.push_back(handle);
+  }
+  for (const char* other : {"\xc3\xa9mile", "\xc3\x89mile", "\xc3\xa9MILE", "zo\xc3\xab", "ZO\xc3\xab", "a b", "a/b", ""}) {
+    handles.emplace_back(other);
+  }
+  const auto spelling = [&](std::string handle) {
+    for (char& c : handle) {
+      if (random() % 2 == 0 && c >= 'a' && c <= 'z') {
+        c = static_cast<char>(c - 'a' + 'A');
+      } else if (random() % 2 == 0 && c >= 'A' && c <= 'Z') {
+        c = static_cast<char>(c - 'A' + 'a');
+      }
+    }
+    const unsigned roll = random() % 10;
+    return roll == 0 ? "@" + handle : roll == 1 ? " " + handle + " " : handle;
+  };
+  std::string text = layout == "long" ? "name,platform,handle\n" : "name,TikTok,X,Twitter,Instagram\n";
+  for (std::size_t row = 0; row < rows; ++row) {
+    text += "n" + std::to_string(row);
+    if (layout == "long") {
+      const std::string& platform = random() % 50 == 0 ? std::string("myspace") : platforms[random() % platforms.size()];
+      const std::string handle = spelling(handles[random() % handles.size()]);
+      text += "," + platform + "," + (random() % 20 == 0 ? "https://x.com/" + handle : handle);
+    } else {
+      for (int column = 0; column < 4; ++column) {
+        text += "," + (random() % 3 == 0 ? std::string() : spelling(handles[random() % handles.size()]));
+      }
+    }
+    text += "\n";
+  }
+  return text;
+}
+
 }  // namespace
 
 TEST_SUITE("roster::index_roster") {
+  TEST_CASE("index_roster: agrees with RosterReader rows and CellLookup::key() on random rosters") {
+    std::mt19937 random(7);
+    for (const char* layout : {"long", "wide"}) {
+      for (int round = 0; round < 4; ++round) {
+        CAPTURE(layout);
+        CAPTURE(round);
+        TempDir dir;
+        const auto path = dir.write("r.csv", random_roster(random, layout, 3000));
+        const ReferenceIndex expected = reference_index(path);
+        const roster::RosterIndex index = index_ok(path);
+        CHECK(index.rows == expected.row_count);
+        CHECK(index.invalid_rows == expected.invalid_rows);
+        CHECK(index.duplicate_lookups == expected.duplicate_lookups);
+        REQUIRE(index.lookups.size() == expected.keys.size());
+        CHECK(index.table.size() == expected.keys.size());
+        CHECK(expected.keys.size() > 50u);
+        CHECK(expected.duplicate_lookups > 50u);
+        for (std::size_t i = 0; i < expected.keys.size(); ++i) {
+          const roster::UniqueLookup& lookup = index.lookups[i];
+          CHECK(std::string(core::platform_name(lookup.platform)) + '\x1f' + util::to_lower(lookup.handle) ==
+                expected.keys[i]);
+          CHECK(lookup.handle == expected.handles[i]);
+          CHECK(lookup.first_line == expected.first_lines[i]);
+          CHECK(lookup.rows == expected.rows[i]);
+          CHECK(index.find(lookup.platform, ascii_upper(lookup.handle)) == i);
+        }
+        REQUIRE(index.first_invalid.size() == expected.first_invalid.size());
+        for (std::size_t i = 0; i < expected.first_invalid.size(); ++i) {
+          CHECK(index.first_invalid[i].line == expected.first_invalid[i].first);
+          CHECK(index.first_invalid[i].reason == expected.first_invalid[i].second);
+        }
+      }
+    }
+  }
+
   TEST_CASE("index_roster: one lookup per unique platform and handle, across case and twitter/x") {
     TempDir dir;
     const auto path = dir.write("r.csv",
@@ -141,6 +290,40 @@ TEST_SUITE("roster::index_roster") {
     REQUIRE_FALSE(index.has_value());
     CHECK(index.error().code == ExitCode::roster_unusable);
     CHECK(index.error().message == "roster.csv:3: unterminated quoted field (a \" opened here is never closed)");
+  }
+}
+
+TEST_SUITE("roster::LookupTable") {
+  TEST_CASE("LookupTable: handles differing in one byte are one lookup only when that is ASCII case") {
+    // Every byte value at every position of handles 1 to 24 bytes long: covers the hash's and the
+    // comparison's word, tail and short paths, and the lower-casing of all eight bytes of a word.
+    for (std::size_t length = 1; length <= 24; ++length) {
+      for (std::size_t at = 0; at < length; ++at) {
+        CAPTURE(length);
+        CAPTURE(at);
+        std::vector<roster::UniqueLookup> lookups;
+        std::vector<std::string> texts;
+        for (unsigned byte = 1; byte < 256; ++byte) {
+          std::string handle(length, 'q');
+          handle[at] = static_cast<char>(byte);
+          texts.push_back(handle);
+        }
+        roster::LookupTable table;
+        for (const std::string& text : texts) {
+          const auto [index, inserted] = table.insert(lookups, core::Platform::tiktok, text);
+          if (inserted) {
+            lookups.push_back(roster::UniqueLookup{core::Platform::tiktok, text, 1, 1});
+          }
+          REQUIRE(index < lookups.size());
+          CHECK(util::to_lower(lookups[index].handle) == util::to_lower(text));
+          CHECK(roster::LookupTable::hash(core::Platform::tiktok, text) ==
+                roster::LookupTable::hash(core::Platform::tiktok, util::to_lower(text)));
+        }
+        CHECK(lookups.size() == 255u - 26u);  // A-Z fold into a-z, nothing else
+        CHECK(table.size() == lookups.size());
+        CHECK_FALSE(table.find(lookups, core::Platform::x, texts[0]));
+      }
+    }
   }
 }
 
