@@ -207,4 +207,16 @@ std::optional<core::Platform> platform_from_cell(std::string_view cell) {
   return std::nullopt;
 }
 
+std::string quoted_excerpt(std::string_view text) {
+  std::string out;
+  for (const char c : text.substr(0, 40)) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += (byte < 0x20 || byte == 0x7F) ? '?' : c;
+  }
+  if (text.size() > 40) {
+    out += "...";
+  }
+  return out;
+}
+
 }  // namespace roster
