@@ -19,10 +19,7 @@ using creatorscore::ItemOutcome;
 
 namespace {
 
-constexpr int k_max_attempts = 8;  // http::RetryConfig's default, as cli::ApiSession builds it
 constexpr long long k_mib = 1024 * 1024;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // This process's peak resident set since reset_peak_rss(), in bytes (Linux: VmHWM), or nullopt
 // where /proc cannot tell.
