@@ -2,21 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "output/json_text.hpp"
+
 namespace output {
 
 namespace {
 
 using nlohmann::json;
-
-std::string text_of(const json& value) {
-  if (value.is_string()) {
-    return value.get<std::string>();
-  }
-  if (value.is_null()) {
-    return "";
-  }
-  return value.dump();
-}
 
 }  // namespace
 
@@ -35,33 +27,33 @@ std::string creator_card(const LookupAnswer& answer) {
   if (!creator.is_object()) {
     return out;
   }
-  out += "  name         " + text_of(creator.value("display_name", json())) + "\n";
-  out += "  score        " + text_of(creator.value("score", json())) + " (" + text_of(creator.value("tier", json())) +
+  out += "  name         " + json_text(creator.value("display_name", json())) + "\n";
+  out += "  score        " + json_text(creator.value("score", json())) + " (" + json_text(creator.value("tier", json())) +
          ")\n";
-  out += "  followers    " + text_of(creator.value("followers", json())) + "\n";
+  out += "  followers    " + json_text(creator.value("followers", json())) + "\n";
   const json agents = creator.value("agents", json::object());
   if (agents.is_object()) {
     for (const auto& [name, value] : agents.items()) {
       std::string label = "  " + name;
       label.resize(20, ' ');
-      out += label + text_of(value) + "\n";
+      out += label + json_text(value) + "\n";
     }
   }
   const json knockouts = creator.value("knockouts", json::array());
   if (knockouts.is_array() && !knockouts.empty()) {
     out += "  knockouts    ";
     for (std::size_t i = 0; i < knockouts.size(); ++i) {
-      out += (i > 0 ? "; " : "") + text_of(knockouts[i]);
+      out += (i > 0 ? "; " : "") + json_text(knockouts[i]);
     }
     out += "\n";
   }
-  out += "  scored at    " + text_of(creator.value("last_scored_at", json())) + "\n";
-  out += "  profile      " + text_of(creator.value("public_profile_url", json())) + "\n";
+  out += "  scored at    " + json_text(creator.value("last_scored_at", json())) + "\n";
+  out += "  profile      " + json_text(creator.value("public_profile_url", json())) + "\n";
   for (const char* extra : {"narrative", "velocity", "risk_flags", "detailed_analysis"}) {
     if (creator.contains(extra)) {
       std::string label = std::string("  ") + extra;
       label.resize(15, ' ');
-      out += label + text_of(creator[extra]) + "\n";
+      out += label + json_text(creator[extra]) + "\n";
     }
   }
   return out;

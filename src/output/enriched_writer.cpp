@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "output/json_text.hpp"
 #include "util/atomic_file.hpp"
 #include "util/text.hpp"
 
@@ -20,14 +21,6 @@ const std::vector<std::string> k_base_columns = {
 const std::vector<std::string> k_agent_columns = {"content_risk",     "brand_safety",    "sentiment",     "authenticity",
                                                   "audience_quality", "community_trust", "roi_prediction"};
 
-// Numbers as the API wrote them in spirit: integers without a fraction, others shortest round-trip.
-std::string text_of(const json& value) {
-  if (value.is_null()) return "";
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
-  return value.dump();
-}
-
 // The result cells of one lookup, in result_columns() order; API text guarded when asked.
 std::vector<std::string> result_cells(const LookupView& view, const std::vector<std::string>& include, bool guard) {
   std::vector<std::string> cells;
@@ -36,7 +29,7 @@ std::vector<std::string> result_cells(const LookupView& view, const std::vector<
   const auto field = [&](const char* name) -> std::string {
     if (!has_creator || !creator.contains(name)) return "";
     const json& value = creator[name];
-    const std::string text = text_of(value);
+    const std::string text = json_text(value);
     return guard && value.is_string() ? guard_formula(text) : text;
   };
   cells.emplace_back(core::status_name(view.status));
@@ -44,13 +37,13 @@ std::vector<std::string> result_cells(const LookupView& view, const std::vector<
   cells.push_back(field("tier"));
   const json agents = has_creator ? creator.value("agents", json::object()) : json::object();
   for (const std::string& agent : k_agent_columns) {
-    cells.push_back(agents.is_object() && agents.contains(agent) ? text_of(agents[agent]) : "");
+    cells.push_back(agents.is_object() && agents.contains(agent) ? json_text(agents[agent]) : "");
   }
   std::string knockouts;
   if (has_creator && creator.contains("knockouts") && creator["knockouts"].is_array()) {
     std::vector<std::string> parts;
     for (const json& item : creator["knockouts"]) {
-      parts.push_back(text_of(item));
+      parts.push_back(json_text(item));
     }
     knockouts = util::join(parts, "; ");
     if (guard) knockouts = guard_formula(knockouts);

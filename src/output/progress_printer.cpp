@@ -22,10 +22,6 @@ std::string timestamp() {
   return buffer;
 }
 
-std::string seconds_text(util::Duration duration) {
-  return util::format_duration(std::chrono::duration_cast<std::chrono::seconds>(duration));
-}
-
 // Log lines carry no control characters at all: anything below 0x20 (and DEL) becomes a space.
 std::string printable(std::string text) {
   for (char& c : text) {
@@ -141,7 +137,7 @@ void ProgressPrinter::draw(const engine::Progress& p) {
   if (p.next_poll) {
     line += ", next poll soon";
   }
-  line += ", " + seconds_text(p.elapsed);
+  line += ", " + util::format_whole_seconds(p.elapsed);
   const char* start = m_color ? "\x1b[36m" : "";
   const char* end = m_color ? "\x1b[0m" : "";
   std::fprintf(m_out, "\r\x1b[2K%s%s%s", start, line.c_str(), end);
@@ -205,7 +201,7 @@ std::string summary_text(const RunSummary& s) {
   line("balance left", p.balance ? std::to_string(*p.balance) : "unknown");
   line("requests made", std::to_string(p.requests));
   line("rate-limit waits", std::to_string(p.rate_limit_waits));
-  line("elapsed", seconds_text(p.elapsed));
+  line("elapsed", util::format_whole_seconds(p.elapsed));
   for (const std::string& note : s.notes) {
     out += "  note: " + note + "\n";
   }

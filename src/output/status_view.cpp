@@ -35,16 +35,12 @@ long long whole_seconds(util::Duration duration) {
 // a wall clock set back, or a time-scaled test run, whose clock runs ahead (util/clock.hpp).
 util::Duration age(util::Duration duration) { return std::max(duration, util::Duration::zero()); }
 
-std::string seconds_text(util::Duration duration) {
-  return util::format_duration(std::chrono::floor<std::chrono::seconds>(duration));
-}
-
 // "12m ago" for the past, "in 1h5m" for the future.
 std::string relative_text(util::TimePoint instant, util::TimePoint now) {
   if (instant <= now) {
-    return seconds_text(now - instant) + " ago";
+    return util::format_whole_seconds(now - instant) + " ago";
   }
-  return "in " + seconds_text(instant - now);
+  return "in " + util::format_whole_seconds(instant - now);
 }
 
 std::string header(const state::StatusReport& report) {
@@ -87,9 +83,9 @@ std::string status_text(const state::StatusReport& report, util::TimePoint now) 
   line("roster", report.roster_path == "-" ? std::string("- (standard input)") : report.roster_path);
   line("base URL", report.base_url);
   line("state file", report.state_path);
-  line("started at", iso8601_utc(report.started_at) + " (" + seconds_text(age(now - report.started_at)) + " ago)");
+  line("started at", iso8601_utc(report.started_at) + " (" + util::format_whole_seconds(age(now - report.started_at)) + " ago)");
   if (report.ended_at) {
-    line("ended at", iso8601_utc(*report.ended_at) + " (after " + seconds_text(*report.ended_at - report.started_at) +
+    line("ended at", iso8601_utc(*report.ended_at) + " (after " + util::format_whole_seconds(*report.ended_at - report.started_at) +
                          ")");
   }
   line("unique lookups", std::to_string(report.lookups));
@@ -109,7 +105,7 @@ std::string status_text(const state::StatusReport& report, util::TimePoint now) 
   line("credits refunded", std::to_string(report.totals.credits_refunded));
   line("requests made", std::to_string(report.totals.requests));
   line("pending jobs", std::to_string(report.pending_jobs));
-  line("oldest pending", report.oldest_pending_age ? seconds_text(age(*report.oldest_pending_age)) : std::string("none"));
+  line("oldest pending", report.oldest_pending_age ? util::format_whole_seconds(age(*report.oldest_pending_age)) : std::string("none"));
   line("latest eta", report.eta ? iso8601_utc(*report.eta) + " (" + relative_text(*report.eta, now) + ")"
                                 : std::string("none"));
   if (state::is_resumable(report.run_status)) {

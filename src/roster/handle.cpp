@@ -28,6 +28,7 @@ constexpr std::array<bool, 256> k_plain_handle_bytes = [] {
   return plain;
 }();
 
+using util::load_half_word;
 using util::load_word;
 
 // Without SSE2: is_plain_handle a word at a time.
@@ -72,12 +73,6 @@ struct PackedName {
   core::Platform platform = core::Platform::tiktok;
 };
 
-std::uint64_t load4(const char* bytes) {
-  std::uint32_t word = 0;
-  std::memcpy(&word, bytes, sizeof word);
-  return word;
-}
-
 // `name`: at most 16 bytes.
 PackedName packed(std::string_view name, core::Platform platform) {
   const char* const bytes = name.data();
@@ -87,7 +82,7 @@ PackedName packed(std::string_view name, core::Platform platform) {
     out.words[0] = load_word(bytes);
     out.words[1] = load_word(bytes + size - 8);
   } else if (size >= 4) {
-    out.words[0] = load4(bytes) | load4(bytes + size - 4) << 32;
+    out.words[0] = load_half_word(bytes) | load_half_word(bytes + size - 4) << 32;
   } else {
     for (std::size_t i = 0; i < size; ++i) {
       out.words[0] |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
@@ -205,6 +200,18 @@ std::optional<core::Platform> platform_from_cell(std::string_view cell) {
     }
   }
   return std::nullopt;
+}
+
+std::string quoted_excerpt(std::string_view text) {
+  std::string out;
+  for (const char c : text.substr(0, 40)) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += (byte < 0x20 || byte == 0x7F) ? '?' : c;
+  }
+  if (text.size() > 40) {
+    out += "...";
+  }
+  return out;
 }
 
 }  // namespace roster

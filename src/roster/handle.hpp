@@ -4,6 +4,7 @@
 // leading `@` dropped, platforms case-insensitive with `twitter` meaning `x`. Internal to roster/.
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/platform.hpp"
@@ -25,5 +26,9 @@ std::string_view handle_problem(std::string_view handle);
 
 // The platform a cell names, trimmed and compared case-insensitively; `twitter` is x. No allocation.
 std::optional<core::Platform> platform_from_cell(std::string_view cell);
+
+// Roster text quoted inside a reason: its first 40 characters, control characters as `?`, then
+// `...` when it was longer.
+std::string quoted_excerpt(std::string_view text);
 
 }  // namespace roster

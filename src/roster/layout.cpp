@@ -41,9 +41,6 @@ std::string quoted(std::string_view name) {
 }
 
 RosterError usage(std::string message) { return RosterError{core::ExitCode::usage, std::move(message)}; }
-RosterError unusable(std::string message) {
-  return RosterError{core::ExitCode::roster_unusable, std::move(message)};
-}
 
 }  // namespace
 
@@ -139,10 +136,10 @@ util::Expected<ColumnMap, RosterError> map_columns(const std::vector<std::string
   }
   if (forced_long) {
     if (!handle) {
-      return util::unexpected(unusable("no handle column (handle, username, user, account) next to the platform "
+      return util::unexpected(RosterError::unusable("no handle column (handle, username, user, account) next to the platform "
                                        "column; found: " + columns + " (choose one with --handle-column)"));
     }
-    return util::unexpected(unusable("no platform column (platform, network, channel) next to the handle "
+    return util::unexpected(RosterError::unusable("no platform column (platform, network, channel) next to the handle "
                                      "column; found: " + columns +
                                      " (choose one with --platform-column, or give --platform for every row)"));
   }
@@ -166,20 +163,20 @@ util::Expected<ColumnMap, RosterError> map_columns(const std::vector<std::string
 
   for (const std::string& name : header) {
     if (looks_like_link(name) || (!name.empty() && name.front() == '@')) {
-      return util::unexpected(unusable("no header row: line 1 holds data (" + quoted(name) +
+      return util::unexpected(RosterError::unusable("no header row: line 1 holds data (" + quoted(name) +
                                        "); add a header such as `platform,handle` or `url`"));
     }
   }
   if (handle) {
-    return util::unexpected(unusable("found a handle column (" + quoted(header[*handle]) +
+    return util::unexpected(RosterError::unusable("found a handle column (" + quoted(header[*handle]) +
                                      ") but no platform column (platform, network, channel); add one, or give "
                                      "--platform for every row"));
   }
   if (platform) {
-    return util::unexpected(unusable("found a platform column (" + quoted(header[*platform]) +
+    return util::unexpected(RosterError::unusable("found a platform column (" + quoted(header[*platform]) +
                                      ") but no handle column (handle, username, user, account)"));
   }
-  return util::unexpected(unusable("no usable column (found: " + columns + "); " + std::string(k_expected)));
+  return util::unexpected(RosterError::unusable("no usable column (found: " + columns + "); " + std::string(k_expected)));
 }
 
 }  // namespace roster

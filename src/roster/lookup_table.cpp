@@ -19,12 +19,7 @@ char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' +
 
 using util::load_word;
 using util::ascii_lower_word;
-
-std::uint32_t load4(const char* bytes) {
-  std::uint32_t word = 0;
-  std::memcpy(&word, bytes, sizeof word);
-  return word;
-}
+using util::load_half_word;
 
 std::uint64_t mix(std::uint64_t hash, std::uint64_t word) {
   return ((hash << 5 | hash >> 59) ^ word) * 0x517cc1b727220a95ULL;
@@ -43,7 +38,7 @@ std::uint64_t LookupTable::hash(core::Platform platform, std::string_view handle
     }
     hash = mix(hash, ascii_lower_word(load_word(bytes + size - 8)));
   } else if (size >= 4) {
-    hash = mix(hash, ascii_lower_word(load4(bytes) | static_cast<std::uint64_t>(load4(bytes + size - 4)) << 32));
+    hash = mix(hash, ascii_lower_word(load_half_word(bytes) | load_half_word(bytes + size - 4) << 32));
   } else if (size > 0) {
     const auto byte = [&](std::size_t i) { return static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[i])); };
     hash = mix(hash, ascii_lower_word(byte(0) | byte(size / 2) << 8 | byte(size - 1) << 16));

@@ -3,6 +3,7 @@
 #include <array>
 #include <optional>
 
+#include "roster/handle.hpp"
 #include "util/text.hpp"
 
 namespace roster {
@@ -82,19 +83,6 @@ std::optional<Platform> platform_of_host(std::string_view host) {
     return Platform::linkedin;
   }
   return std::nullopt;
-}
-
-// Text from the roster quoted inside a reason: at most 40 characters, no control characters.
-std::string printable(std::string_view text) {
-  std::string out;
-  for (const char c : text.substr(0, 40)) {
-    const auto byte = static_cast<unsigned char>(c);
-    out += (byte < 0x20 || byte == 0x7F) ? '?' : c;
-  }
-  if (text.size() > 40) {
-    out += "...";
-  }
-  return out;
 }
 
 // Percent-decodes `segment` into `out`; false for a malformed escape or non-UTF-8 result.
@@ -188,7 +176,7 @@ std::string parse_profile_link(std::string_view text, Platform& platform, std::s
   } else if (rest.substr(0, 2) == "//") {
     rest.remove_prefix(2);
   } else if (const auto scheme = rest.find("://"); scheme != std::string_view::npos && scheme < 16) {
-    return "not a web link (" + printable(rest.substr(0, scheme + 3)) + ")";
+    return "not a web link (" + quoted_excerpt(rest.substr(0, scheme + 3)) + ")";
   }
   const auto host_end = rest.find_first_of("/?#");
   const std::string host = canonical_host(rest.substr(0, host_end));
@@ -209,7 +197,7 @@ std::string parse_profile_link(std::string_view text, Platform& platform, std::s
     if (host.find('.') == std::string::npos) {
       return "not a profile link (expected e.g. https://www.tiktok.com/@handle)";
     }
-    return "link to " + printable(host) + " is not a supported platform";
+    return "link to " + quoted_excerpt(host) + " is not a supported platform";
   }
   platform = *found;
   const std::string form(profile_link_form(platform));
@@ -220,7 +208,7 @@ std::string parse_profile_link(std::string_view text, Platform& platform, std::s
   }
   const std::string_view first = segments.first[0];
   const std::string_view second = segments.count > 1 ? segments.first[1] : std::string_view();
-  const std::string not_profile = site + "/" + printable(first) + " is not a profile link (expected " + form + ")";
+  const std::string not_profile = site + "/" + quoted_excerpt(first) + " is not a profile link (expected " + form + ")";
 
   std::string_view raw;
   switch (platform) {
@@ -237,7 +225,7 @@ std::string parse_profile_link(std::string_view text, Platform& platform, std::s
       } else if (util::equals_ignoring_case(first, "channel")) {
         return "youtube.com/channel/... names a channel id, not a handle (expected youtube.com/@handle)";
       } else if (one_of(first, {"c", "user"})) {
-        return "youtube.com/" + printable(first) +
+        return "youtube.com/" + quoted_excerpt(first) +
                "/... is a legacy channel name, not a handle (expected youtube.com/@handle)";
       } else {
         return not_profile;

@@ -74,6 +74,8 @@ struct Row {
 struct RosterError {
   core::ExitCode code = core::ExitCode::roster_unusable;
   std::string message;
+
+  static RosterError unusable(std::string message) { return {core::ExitCode::roster_unusable, std::move(message)}; }
 };
 
 // Streams a roster file row by row. Never holds the file in memory.

@@ -21,10 +21,6 @@ struct FileCloser {
 };
 using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 
-RosterError unusable(std::string message) {
-  return RosterError{core::ExitCode::roster_unusable, std::move(message)};
-}
-
 std::string located(const std::string& name, std::size_t line, const std::string& what) {
   return line == 0 ? name + ": " + what : name + ":" + std::to_string(line) + ": " + what;
 }
@@ -37,11 +33,11 @@ util::Expected<util::Ok, RosterError> FileRosterReader::start(const Options& opt
   for (;;) {
     auto read = m_csv->next(cells);
     if (!read) {
-      return util::unexpected(unusable(located(m_name, read.error().line, read.error().message)));
+      return util::unexpected(RosterError::unusable(located(m_name, read.error().line, read.error().message)));
     }
     if (!*read) {
       return util::unexpected(
-          unusable(located(m_name, 0, "empty file (a roster needs a header row, e.g. `platform,handle`)")));
+          RosterError::unusable(located(m_name, 0, "empty file (a roster needs a header row, e.g. `platform,handle`)")));
     }
     if (!is_blank(cells)) {
       break;
@@ -70,7 +66,7 @@ util::Expected<bool, RosterError> FileRosterReader::next(RowRef& row) {
   for (;;) {
     auto read = m_csv->next(row.cells);
     if (!read) {
-      return util::unexpected(unusable(located(m_name, read.error().line, read.error().message)));
+      return util::unexpected(RosterError::unusable(located(m_name, read.error().line, read.error().message)));
     }
     if (!*read) {
       return false;
@@ -158,7 +154,7 @@ util::Expected<std::unique_ptr<FileRosterReader>, RosterError> FileRosterReader:
   }
   if (got >= 2 && ((bom[0] == 0xFF && bom[1] == 0xFE) || (bom[0] == 0xFE && bom[1] == 0xFF))) {
     return util::unexpected(
-        unusable(name + ": the file is UTF-16; save it as UTF-8 (e.g. \"CSV UTF-8\" in Excel)"));
+        RosterError::unusable(name + ": the file is UTF-16; save it as UTF-8 (e.g. \"CSV UTF-8\" in Excel)"));
   }
   const long start = (got == 3 && bom[0] == 0xEF && bom[1] == 0xBB && bom[2] == 0xBF) ? 3 : 0;
 

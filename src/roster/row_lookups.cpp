@@ -14,15 +14,6 @@ std::string_view cell_at(std::span<const std::string_view> cells, std::size_t in
   return index < cells.size() ? cells[index] : std::string_view();
 }
 
-std::string printable(std::string_view text) {
-  std::string out;
-  for (const char c : text.substr(0, 40)) {
-    const auto byte = static_cast<unsigned char>(c);
-    out += (byte < 0x20 || byte == 0x7F) ? '?' : c;
-  }
-  return out + (text.size() > 40 ? "..." : "");
-}
-
 std::string_view mismatch(TextPool& texts, Platform linked, std::string_view source, Platform expected) {
   return texts.keep("link points to " + std::string(core::platform_name(linked)) + ", but " + std::string(source) +
                     " is " + std::string(core::platform_name(expected)));
@@ -80,7 +71,7 @@ void read_long(const ColumnMap& columns, std::span<const std::string_view> cells
   if (!platform) {
     out.handle = strip_handle(handle_cell);
     out.invalid_reason = out.handle.empty() ? std::string_view("handle is empty")
-                                            : texts.keep("unknown platform '" + printable(platform_cell) + "'");
+                                            : texts.keep("unknown platform '" + quoted_excerpt(platform_cell) + "'");
     return;
   }
   read_handle_or_link(handle_cell, platform, "the platform", out, texts);

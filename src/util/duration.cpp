@@ -71,4 +71,8 @@ std::string format_duration(Duration duration) {
   return out;
 }
 
+std::string format_whole_seconds(Duration duration) {
+  return format_duration(std::chrono::floor<std::chrono::seconds>(duration));
+}
+
 }  // namespace util

@@ -17,4 +17,7 @@ std::optional<Duration> parse_duration(std::string_view text);
 // The shortest text that parse_duration reads back to the same value, e.g. `1h30m`, `250ms`, `0s`.
 std::string format_duration(Duration duration);
 
+// The same rounded down to whole seconds, for elapsed times and ages in messages: `1h5m`, `45s`.
+std::string format_whole_seconds(Duration duration);
+
 }  // namespace util

@@ -38,6 +38,14 @@ inline std::uint64_t load_word(const char* bytes) {
   return word;
 }
 
+// Four bytes the same way, in the low half of a word: texts of 4 to 7 bytes load as two such halves,
+// overlapping, the first four bytes and the last four.
+inline std::uint64_t load_half_word(const char* bytes) {
+  std::uint32_t word = 0;
+  std::memcpy(&word, bytes, sizeof word);
+  return word;
+}
+
 // ASCII lower-casing of each byte of a word. Per byte, on its low seven bits (no carry can cross a
 // byte): adding 0x80 - 'A' sets the top bit from 'A' up, adding 0x7F - 'Z' from past 'Z' up;
 // bytes with the top bit already set (UTF-8) are left alone. 0x80 >> 2 is the 0x20 between the cases.

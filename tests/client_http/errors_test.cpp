@@ -18,8 +18,6 @@ using creatorscore::ItemOutcome;
 
 namespace {
 
-constexpr int k_max_attempts = 8;  // http::RetryConfig's default, as cli::ApiSession builds it
-
 // The back-off delays the session's policy draws for `retries` retries of `outcome`: a twin of the
 // policy cli::ApiSession builds (default config, the session's jitter seed) makes the same draws.
 std::vector<util::Duration> twin_backoff(const http::AttemptOutcome& outcome, int retries, std::uint64_t seed) {
@@ -60,8 +58,6 @@ http::AttemptOutcome dropped_outcome() {
   outcome.transport_retryable = true;
   return outcome;
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 

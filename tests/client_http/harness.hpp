@@ -23,6 +23,10 @@
 
 namespace client_http {
 
+inline constexpr int k_max_attempts = 8;  // http::RetryConfig's default, as cli::ApiSession builds it
+
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 using nlohmann::json;
 
 inline constexpr const char* k_key = "sk_test_demo";

@@ -19,10 +19,16 @@ using creatorscore::ItemOutcome;
 
 namespace {
 
-constexpr int k_max_attempts = 8;  // http::RetryConfig's default, as cli::ApiSession builds it
 constexpr long long k_mib = 1024 * 1024;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+// AddressSanitizer keeps freed blocks in quarantine (256 MB by default) rather than reusing them,
+// so in a sanitized build the peak says nothing about what the client held at once: that build
+// checks memory safety, the plain one the bound.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool k_peak_means_held = false;
+#else
+constexpr bool k_peak_means_held = true;
+#endif
 
 // This process's peak resident set since reset_peak_rss(), in bytes (Linux: VmHWM), or nullopt
 // where /proc cannot tell.
@@ -57,7 +63,7 @@ TEST_SUITE("client_http: hostile bodies") {
     admin.set_config({{"fault_huge_body", 1.0}});
     {
       Stack stack(sim);
-      const bool peak_measured = reset_peak_rss() && peak_rss().has_value();
+      const bool peak_measured = k_peak_means_held && reset_peak_rss() && peak_rss().has_value();
       const long long peak_before = peak_rss().value_or(0);
       auto submitted = stack.api().submit_bulk({{Platform::tiktok, fresh}});
       if (peak_measured) {
@@ -67,7 +73,8 @@ TEST_SUITE("client_http: hostile bodies") {
         CAPTURE(grown);
         CHECK(grown < 40 * k_mib);
       } else {
-        MESSAGE("peak RSS not measurable here (/proc/self/clear_refs): memory bound not checked");
+        MESSAGE("peak RSS not meaningful here (a sanitized build) or not measurable (/proc/self/clear_refs): "
+                "memory bound not checked");
       }
       REQUIRE_FALSE(submitted);
       CHECK(submitted.error().kind == ApiErrorKind::bad_response);

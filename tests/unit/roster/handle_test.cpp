@@ -160,4 +160,12 @@ TEST_SUITE("roster::handle") {
     }
     CHECK(matched == names.size() * 3 * 3);  // each spelling, trimmed or padded with spaces
   }
+
+  TEST_CASE("quoted_excerpt: 40 characters, control characters as ?, then ...") {
+    CHECK(roster::quoted_excerpt("myspace") == "myspace");
+    CHECK(roster::quoted_excerpt("a\tb\x7f\n") == "a?b??");
+    CHECK(roster::quoted_excerpt(std::string(40, 'x')) == std::string(40, 'x'));
+    CHECK(roster::quoted_excerpt(std::string(41, 'x')) == std::string(40, 'x') + "...");
+    CHECK(roster::quoted_excerpt("") == "");
+  }
 }

@@ -83,12 +83,6 @@ bool any_file_contains(const std::filesystem::path& dir, const std::string& need
   return false;
 }
 
-std::unique_ptr<state::SqliteStore> open_store(const std::string& path) {
-  auto store = state::SqliteStore::open(path);
-  REQUIRE_MESSAGE(store.has_value(), store.error().message);
-  return std::move(store).value();
-}
-
 // Simulates SIGKILL right after the API answered a submit: the answer is never saved.
 class DyingStore final : public state::Store {
  public:
@@ -119,7 +113,7 @@ TEST_SUITE("state::SqliteStore with the engine") {
     Harness h;
     std::int64_t run_id = 0;
     {
-      auto store = open_store(path);
+      auto store = test::open_store(path);
       auto records = lookups(10);
       run_id = store->start_run(state::RunInfo{"/r.csv", "", "http://127.0.0.1:1", "", h.clock.now()}, records);
       h.clock.stop_at(util::TimePoint{} + util::Duration(2min));
@@ -132,7 +126,7 @@ TEST_SUITE("state::SqliteStore with the engine") {
 
     // A new process: everything comes from the file.
     h.clock.clear_stop();
-    auto store = open_store(path);
+    auto store = test::open_store(path);
     auto snapshot = store->find_incomplete_run();
     REQUIRE(snapshot.has_value());
     CHECK(snapshot->run_id == run_id);
@@ -157,7 +151,7 @@ TEST_SUITE("state::SqliteStore with the engine") {
     Harness h;
     std::int64_t run_id = 0;
     {
-      auto store = open_store(path);
+      auto store = test::open_store(path);
       auto records = lookups(10);
       run_id = store->start_run(state::RunInfo{"/r.csv", "", "http://127.0.0.1:1", "", h.clock.now()}, records);
       DyingStore dying(*store);
@@ -165,7 +159,7 @@ TEST_SUITE("state::SqliteStore with the engine") {
       REQUIRE(h.charged() == 10);  // the server charged; we never recorded the job ids
     }
 
-    auto store = open_store(path);
+    auto store = test::open_store(path);
     auto snapshot = store->find_incomplete_run();
     REQUIRE(snapshot.has_value());
     CHECK(count_status(snapshot->records, LookupStatus::unsubmitted) == 10);

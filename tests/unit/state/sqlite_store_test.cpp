@@ -24,20 +24,13 @@ using state::StoreError;
 
 namespace {
 
-std::unique_ptr<SqliteStore> open_store(const std::string& path) {
-  auto store = SqliteStore::open(path);
-  if (!store) {
-    FAIL("cannot open the store: " << store.error().message);
-  }
-  return std::move(store).value();
-}
-
 state::RunInfo run_info(std::int64_t started_ms = 1'700'000'000'000) {
   return state::RunInfo{"/data/roster.csv", "size=123;mtime=456", "https://creatorscore.io", "batch=100",
                         util::TimePoint{util::Duration(started_ms)}};
 }
 
-std::vector<LookupRecord> lookups(std::size_t count, const std::string& prefix = "creator_") {
+// Creators PREFIX0, PREFIX1, ... on tiktok and instagram in turn.
+std::vector<LookupRecord> two_platform_lookups(std::size_t count, const std::string& prefix = "creator_") {
   std::vector<LookupRecord> records(count);
   for (std::size_t i = 0; i < count; ++i) {
     records[i].index = i;
@@ -90,7 +83,7 @@ TEST_SUITE("state::SqliteStore") {
   TEST_CASE("open: creates parent directories 0700 and the file 0600 at the current schema version") {
     test::TempDir dir;
     const std::string path = dir.file("a/b/state.db");
-    { auto store = open_store(path); }
+    { auto store = test::open_store(path); }
     struct stat info {};
     REQUIRE(::stat(dir.file("a").c_str(), &info) == 0);
     CHECK((info.st_mode & 0777) == 0700);
@@ -106,8 +99,8 @@ TEST_SUITE("state::SqliteStore") {
   TEST_CASE("open: an existing state file opens again and keeps its version") {
     test::TempDir dir;
     const std::string path = dir.file("state.db");
-    { auto store = open_store(path); }
-    { auto store = open_store(path); }
+    { auto store = test::open_store(path); }
+    { auto store = test::open_store(path); }
     CHECK(query(path, "PRAGMA user_version") == state::k_schema_version);
   }
 
@@ -119,7 +112,7 @@ TEST_SUITE("state::SqliteStore") {
       state::Database db(path, state::OpenMode::read_write_create);
       db.exec("PRAGMA user_version = 0; VACUUM", "test");
     }
-    auto store = open_store(path);
+    auto store = test::open_store(path);
     CHECK(query(path, "PRAGMA user_version") == state::k_schema_version);
     CHECK(query(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('runs', 'lookups', 'totals')") == 3);
     CHECK_FALSE(store->find_incomplete_run().has_value());
@@ -128,7 +121,7 @@ TEST_SUITE("state::SqliteStore") {
   TEST_CASE("open: a file made by a newer roster-enrich is refused") {
     test::TempDir dir;
     const std::string path = dir.file("future.db");
-    { auto store = open_store(path); }
+    { auto store = test::open_store(path); }
     {
       state::Database db(path, state::OpenMode::read_write_create);
       db.exec("PRAGMA user_version = " + std::to_string(state::k_schema_version + 1), "test");
@@ -197,12 +190,12 @@ TEST_SUITE("state::SqliteStore") {
     bare.platform = Platform::x;
     bare.handle = "Jack";
     {
-      auto store = open_store(path);
+      auto store = test::open_store(path);
       const auto run_id = store->start_run(run_info(), {bare});
       CHECK(store->current_run() == run_id);
       store->save({&record}, state::Totals{12, 3, 40});
     }
-    auto store = open_store(path);
+    auto store = test::open_store(path);
     auto snapshot = store->find_incomplete_run();
     REQUIRE(snapshot.has_value());
     CHECK(snapshot->status == RunStatus::running);
@@ -248,8 +241,8 @@ TEST_SUITE("state::SqliteStore") {
 
   TEST_CASE("save: records match by platform and lower-cased handle, not by index") {
     test::TempDir dir;
-    auto store = open_store(dir.file("state.db"));
-    auto records = lookups(3);
+    auto store = test::open_store(dir.file("state.db"));
+    auto records = two_platform_lookups(3);
     records[1].handle = "MixedCase";
     store->start_run(run_info(), records);
     LookupRecord edited = records[1];
@@ -268,14 +261,14 @@ TEST_SUITE("state::SqliteStore") {
   TEST_CASE("begin_submit: a crash before save leaves the intent and the records") {
     test::TempDir dir;
     const std::string path = dir.file("state.db");
-    auto records = lookups(5);
+    auto records = two_platform_lookups(5);
     {
-      auto store = open_store(path);
+      auto store = test::open_store(path);
       store->start_run(run_info(), records);
       store->begin_submit({&records[1], &records[3]});
       // The process dies here: no save, no end_run.
     }
-    auto store = open_store(path);
+    auto store = test::open_store(path);
     auto snapshot = store->find_incomplete_run();
     REQUIRE(snapshot.has_value());
     CHECK(snapshot->status == RunStatus::running);  // left behind by a killed process: resumable
@@ -298,13 +291,13 @@ TEST_SUITE("state::SqliteStore") {
 
   TEST_CASE("find_incomplete_run: completed and abandoned runs are not resumed; incomplete ones are") {
     test::TempDir dir;
-    auto store = open_store(dir.file("state.db"));
+    auto store = test::open_store(dir.file("state.db"));
     CHECK_FALSE(store->find_incomplete_run().has_value());
-    const auto first = store->start_run(run_info(), lookups(2));
+    const auto first = store->start_run(run_info(), two_platform_lookups(2));
     store->end_run(first, RunStatus::completed, "");
     CHECK_FALSE(store->find_incomplete_run().has_value());
 
-    const auto second = store->start_run(run_info(), lookups(3));
+    const auto second = store->start_run(run_info(), two_platform_lookups(3));
     CHECK(second != first);
     store->end_run(second, RunStatus::incomplete, "deadline");
     auto snapshot = store->find_incomplete_run();
@@ -325,18 +318,18 @@ TEST_SUITE("state::SqliteStore") {
   TEST_CASE("start_run: lookups of finished runs are dropped, their runs kept") {
     test::TempDir dir;
     const std::string path = dir.file("state.db");
-    auto store = open_store(path);
-    const auto first = store->start_run(run_info(), lookups(4));
+    auto store = test::open_store(path);
+    const auto first = store->start_run(run_info(), two_platform_lookups(4));
     store->end_run(first, RunStatus::completed, "");
-    store->start_run(run_info(), lookups(2));
+    store->start_run(run_info(), two_platform_lookups(2));
     CHECK(query(path, "SELECT count(*) FROM lookups") == 2);
     CHECK(query(path, "SELECT count(*) FROM runs") == 2);
   }
 
   TEST_CASE("abandon_incomplete_runs: counts the paid pending jobs it abandons") {
     test::TempDir dir;
-    auto store = open_store(dir.file("state.db"));
-    auto records = lookups(6);
+    auto store = test::open_store(dir.file("state.db"));
+    auto records = two_platform_lookups(6);
     const auto run_id = store->start_run(run_info(), records);
     records[0].status = LookupStatus::pending;
     records[0].job_id = "job_0";
@@ -359,13 +352,13 @@ TEST_SUITE("state::SqliteStore") {
     const std::string path = dir.file("state.db");
     std::int64_t run_id = 0;
     {
-      auto store = open_store(path);
-      run_id = store->start_run(run_info(), lookups(2));
+      auto store = test::open_store(path);
+      run_id = store->start_run(run_info(), two_platform_lookups(2));
       store->save({}, state::Totals{10, 1, 5});
       store->save({}, state::Totals{20, 2, 9});  // the engine's running totals: replaced, not added
       store->end_run(run_id, RunStatus::incomplete, "interrupted");
     }
-    auto store = open_store(path);
+    auto store = test::open_store(path);
     store->set_current_run(run_id);
     store->save({}, state::Totals{4, 0, 3});  // a new invocation starts from zero
     auto snapshot = store->find_incomplete_run();
@@ -376,13 +369,13 @@ TEST_SUITE("state::SqliteStore") {
 
   TEST_CASE("add_lookups: new keys are added, stored ones keep their values") {
     test::TempDir dir;
-    auto store = open_store(dir.file("state.db"));
-    auto records = lookups(2);
+    auto store = test::open_store(dir.file("state.db"));
+    auto records = two_platform_lookups(2);
     const auto run_id = store->start_run(run_info(), records);
     records[0].status = LookupStatus::scored;
     records[0].job_id = "job_0";
     store->save({&records[0]}, {});
-    auto added = lookups(3);  // creator_0 and creator_1 again, plus creator_2
+    auto added = two_platform_lookups(3);  // creator_0 and creator_1 again, plus creator_2
     store->add_lookups(run_id, added);
     auto snapshot = store->find_incomplete_run();
     REQUIRE(snapshot->records.size() == 3);
@@ -392,7 +385,7 @@ TEST_SUITE("state::SqliteStore") {
 
   TEST_CASE("begin_submit and save: without a current run they throw Fatal(cannot_write)") {
     test::TempDir dir;
-    auto store = open_store(dir.file("state.db"));
+    auto store = test::open_store(dir.file("state.db"));
     const LookupRecord record = full_record();
     CHECK_THROWS_AS(store->begin_submit({&record}), core::Fatal);
     try {
@@ -408,8 +401,8 @@ TEST_SUITE("state::SqliteStore") {
     const std::string path = dir.file("state.db");
     std::int64_t run_id = 0;
     {
-      auto store = open_store(path);
-      run_id = store->start_run(run_info(), lookups(10));
+      auto store = test::open_store(path);
+      run_id = store->start_run(run_info(), two_platform_lookups(10));
     }
     // In a child process with its own connection (SQLite connections must not cross a fork): the
     // file size limit and SIGXFSZ are process-wide.
@@ -428,7 +421,7 @@ TEST_SUITE("state::SqliteStore") {
         struct rlimit limit {};
         limit.rlim_cur = limit.rlim_max = 64 * 1024;
         ::setrlimit(RLIMIT_FSIZE, &limit);
-        auto records = lookups(10);
+        auto records = two_platform_lookups(10);
         for (auto& record : records) {
           record.creator_json = std::string(100 * 1024, 'j');
         }
@@ -450,7 +443,7 @@ TEST_SUITE("state::SqliteStore") {
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
     // The failed transaction left nothing behind: the file opens and reads as before.
-    auto store = open_store(path);
+    auto store = test::open_store(path);
     auto snapshot = store->find_incomplete_run();
     REQUIRE(snapshot.has_value());
     REQUIRE(snapshot->records.size() == 10);
@@ -467,8 +460,8 @@ TEST_SUITE("state::SqliteStore") {
   TEST_CASE("start_run: 200,000 lookups in one transaction, quickly") {
     test::TempDir dir;
     const std::string path = dir.file("big.db");
-    auto store = open_store(path);
-    const auto records = lookups(200'000);
+    auto store = test::open_store(path);
+    const auto records = two_platform_lookups(200'000);
     const auto started = std::chrono::steady_clock::now();
     store->start_run(run_info(), records);
     const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -487,7 +480,7 @@ TEST_SUITE("state::SqliteStore") {
   TEST_CASE("schema: no column could hold the API key") {
     test::TempDir dir;
     const std::string path = dir.file("state.db");
-    { auto store = open_store(path); }
+    { auto store = test::open_store(path); }
     state::Database db(path, state::OpenMode::read_only);
     state::Statement columns(db,
                              "SELECT m.name, p.name FROM sqlite_schema AS m, pragma_table_info(m.name) AS p "

@@ -1,13 +1,19 @@
 #pragma once
 
-// A fresh folder per test case under the system temp directory, removed at the end of the case.
+// A fresh folder per test case under the system temp directory, removed at the end of the case;
+// a store opened or the case failed.
 
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <unistd.h>
+
+#include <doctest/doctest.h>
+
+#include "state/sqlite_store.hpp"
 
 namespace test {
 
@@ -37,6 +43,13 @@ class TempDir {
 inline std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// The store at `path`, or the test case fails with why it could not be opened.
+inline std::unique_ptr<state::SqliteStore> open_store(const std::string& path) {
+  auto store = state::SqliteStore::open(path);
+  REQUIRE_MESSAGE(store.has_value(), store.error().message);
+  return std::move(store).value();
 }
 
 }  // namespace test

@@ -30,4 +30,11 @@ TEST_SUITE("util::parse_duration") {
       CHECK(util::format_duration(*util::parse_duration(text)) == text);
     }
   }
+
+  TEST_CASE("format_whole_seconds: drops the milliseconds, rounding down") {
+    CHECK(util::format_whole_seconds(3'905'999ms) == "1h5m5s");
+    CHECK(util::format_whole_seconds(999ms) == "0s");
+    CHECK(util::format_whole_seconds(60'001ms) == "1m");
+    CHECK(util::format_whole_seconds(-1500ms) == "-2s");  // down, not toward zero
+  }
 }
