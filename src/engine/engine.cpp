@@ -59,7 +59,16 @@ RunOutcome Engine::run(std::vector<state::LookupRecord>& records) {
   }
   const bool has_deadline = m_config.deadline.has_value();
   const util::TimePoint deadline = m_started + m_config.deadline.value_or(util::Duration::zero());
-  refresh_progress(records);
+  m_counts.count_all(records);
+  m_schedule.rank_all(m_config, records, m_eta_history);
+  m_include_wanted.clear();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (wants_include(m_config, records[i])) {
+      m_include_wanted.insert(i);
+    }
+  }
+  m_submit_from = 0;
+  refresh_progress();
 
   for (;;) {
     if (m_clock.stop_requested()) {
@@ -82,17 +91,14 @@ RunOutcome Engine::run(std::vector<state::LookupRecord>& records) {
         }
         break;
       }
-      refresh_progress(records);
+      refresh_progress();
       continue;
     }
     if (outcome.fatal_code) {
       break;
     }
-    const std::optional<util::TimePoint> due = next_due(m_config, records, m_eta_history, k_max_ids_per_poll);
-    const bool work_left = due.has_value() ||
-                           (m_submitting && std::any_of(records.begin(), records.end(), [](const auto& r) {
-                              return r.status == LookupStatus::unsubmitted;
-                            }));
+    const std::optional<util::TimePoint> due = m_schedule.next_due(k_max_ids_per_poll);
+    const bool work_left = due.has_value() || (m_submitting && m_counts.of(LookupStatus::unsubmitted) > 0);
     if (!work_left) {
       outcome.ending = RunOutcome::Ending::completed;
       break;
@@ -107,16 +113,12 @@ RunOutcome Engine::run(std::vector<state::LookupRecord>& records) {
     m_progress.next_poll = *due;
     const util::TimePoint slice_end = std::min(wake, m_clock.now() + m_config.wait_slice);
     m_clock.sleep_until(slice_end);
-    refresh_progress(records);
+    refresh_progress();
   }
 
-  for (const state::LookupRecord& record : records) {
-    if (record.status == LookupStatus::skipped) {
-      outcome.unsubmitted_left = true;
-    }
-  }
+  outcome.unsubmitted_left = m_counts.of(LookupStatus::skipped) > 0;
   m_progress.next_poll.reset();
-  refresh_progress(records);
+  refresh_progress();
   return outcome;
 }
 
@@ -125,7 +127,8 @@ bool Engine::submit_next_batch(std::vector<state::LookupRecord>& records, RunOut
   if (m_config.max_credits) {
     budget_left = *m_config.max_credits - m_spent_this_run;
   }
-  const BatchPlan plan = plan_batch(records, m_config.pricing, m_config.batch_size, budget_left);
+  const BatchPlan plan = plan_batch(records, m_config.pricing, m_config.batch_size, budget_left, m_submit_from);
+  m_submit_from = plan.first_waiting;
   if (plan.indices.empty()) {
     if (plan.budget_exhausted) {
       stop_submitting(records, "budget_exhausted");
@@ -160,6 +163,7 @@ bool Engine::submit_next_batch(std::vector<state::LookupRecord>& records, RunOut
         records[index].error = error.code.empty() ? "invalid_request" : error.code;
         changed.push_back(&records[index]);
       }
+      note_changed(records, plan.indices);
       save(changed);
       m_observer.on_warning(error.message);
       return true;
@@ -226,6 +230,7 @@ bool Engine::submit_next_batch(std::vector<state::LookupRecord>& records, RunOut
       changed.push_back(&record);
     }
   }
+  note_changed(records, plan.indices);
   m_spent_this_run += charged_here;
   m_totals.credits_spent += charged_here;
   event.credits_spent = charged_here;
@@ -236,14 +241,15 @@ bool Engine::submit_next_batch(std::vector<state::LookupRecord>& records, RunOut
   if (out_of_credits) {
     stop_submitting(records, "insufficient_credits");
   }
-  refresh_progress(records);
+  refresh_progress();
   m_observer.on_batch(event, m_progress);
   return true;
 }
 
 bool Engine::poll_due_jobs(std::vector<state::LookupRecord>& records, RunOutcome& outcome) {
   const util::TimePoint now = m_clock.now();
-  const std::vector<std::size_t> chosen = jobs_to_poll(m_config, records, m_eta_history, now, k_max_ids_per_poll);
+  const std::vector<std::size_t> chosen =
+      m_schedule.jobs_to_poll(m_config, records, m_eta_history, now, k_max_ids_per_poll);
   if (chosen.empty()) {
     return false;
   }
@@ -316,46 +322,51 @@ bool Engine::poll_due_jobs(std::vector<state::LookupRecord>& records, RunOutcome
       changed.push_back(&records[index]);
     }
   }
+  note_changed(records, chosen);
   save(changed);
-  refresh_progress(records);
+  refresh_progress();
   m_observer.on_poll_round(event, m_progress);
   return true;
 }
 
 bool Engine::fetch_next_include(std::vector<state::LookupRecord>& records, RunOutcome& outcome) {
-  for (state::LookupRecord& record : records) {
-    if (!wants_include(m_config, record)) {
-      continue;
-    }
-    auto item = m_api.lookup({record.platform, record.handle}, m_config.include);
-    if (!item) {
-      if (item.error().kind == ApiErrorKind::insufficient_credits || item.error().kind == ApiErrorKind::bad_request) {
-        record.include_fetched = true;  // keep the score without the extra fields
-        save({&record});
-        m_observer.on_warning("could not fetch --include fields for " + record.handle + ": " + item.error().message);
-        return true;
-      }
-      return end_with_api_error(item.error(), outcome);
-    }
-    if (item->outcome == creatorscore::ItemOutcome::cached) {
-      record.creator_json = item->creator_json;
-    } else {
-      m_observer.on_warning("--include fields for " + record.handle + " were not ready; kept the score without them");
-    }
-    record.include_fetched = true;
-    save({&record});
-    return true;
+  if (m_include_wanted.empty()) {
+    return false;
   }
-  return false;
+  // The first record in roster order that wants its fields.
+  const std::size_t index = *m_include_wanted.begin();
+  state::LookupRecord& record = records[index];
+  auto item = m_api.lookup({record.platform, record.handle}, m_config.include);
+  if (!item) {
+    if (item.error().kind == ApiErrorKind::insufficient_credits || item.error().kind == ApiErrorKind::bad_request) {
+      record.include_fetched = true;  // keep the score without the extra fields
+      note_changed(records, index);
+      save({&record});
+      m_observer.on_warning("could not fetch --include fields for " + record.handle + ": " + item.error().message);
+      return true;
+    }
+    return end_with_api_error(item.error(), outcome);
+  }
+  if (item->outcome == creatorscore::ItemOutcome::cached) {
+    record.creator_json = item->creator_json;
+  } else {
+    m_observer.on_warning("--include fields for " + record.handle + " were not ready; kept the score without them");
+  }
+  record.include_fetched = true;
+  note_changed(records, index);
+  save({&record});
+  return true;
 }
 
 void Engine::stop_submitting(std::vector<state::LookupRecord>& records, const std::string& reason) {
   m_submitting = false;
   std::vector<const state::LookupRecord*> changed;
-  for (state::LookupRecord& record : records) {
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    state::LookupRecord& record = records[i];
     if (record.status == LookupStatus::unsubmitted) {
       record.status = LookupStatus::skipped;
       record.error = reason;
+      note_changed(records, i);
       changed.push_back(&record);
     }
   }
@@ -385,23 +396,25 @@ void Engine::save(const std::vector<const state::LookupRecord*>& changed) {
   m_store.save(changed, m_totals);
 }
 
-void Engine::refresh_progress(const std::vector<state::LookupRecord>& records) {
-  Progress& p = m_progress;
-  p.unique = records.size();
-  p.cached = p.scored = p.failed = p.not_found = p.errors = p.in_flight = p.unsubmitted = p.skipped = 0;
-  for (const state::LookupRecord& record : records) {
-    switch (record.status) {
-      case LookupStatus::cached: ++p.cached; break;
-      case LookupStatus::scored: ++p.scored; break;
-      case LookupStatus::failed: ++p.failed; break;
-      case LookupStatus::not_found: ++p.not_found; break;
-      case LookupStatus::error:
-      case LookupStatus::invalid: ++p.errors; break;
-      case LookupStatus::pending: ++p.in_flight; break;
-      case LookupStatus::unsubmitted: ++p.unsubmitted; break;
-      case LookupStatus::skipped: ++p.skipped; break;
-    }
+void Engine::note_changed(const std::vector<state::LookupRecord>& records, std::size_t index) {
+  m_counts.recount(records, index);
+  m_schedule.rank(m_config, records, m_eta_history, index);
+  if (wants_include(m_config, records[index])) {
+    m_include_wanted.insert(index);
+  } else {
+    m_include_wanted.erase(index);
   }
+}
+
+void Engine::note_changed(const std::vector<state::LookupRecord>& records, const std::vector<std::size_t>& indices) {
+  for (std::size_t index : indices) {
+    note_changed(records, index);
+  }
+}
+
+void Engine::refresh_progress() {
+  Progress& p = m_progress;
+  m_counts.fill(p);
   p.credits_spent = m_totals.credits_spent;
   p.credits_refunded = m_totals.credits_refunded;
   p.elapsed = m_clock.now() - m_started;

@@ -22,10 +22,7 @@ util::Duration to_duration(double seconds) {
   return std::chrono::round<util::Duration>(std::chrono::duration<double>(seconds));
 }
 
-struct Candidate {
-  util::TimePoint due;
-  std::size_t index;
-};
+using Candidate = PollCandidate;
 
 bool by_due(const Candidate& a, const Candidate& b) { return a.due < b.due || (a.due == b.due && a.index < b.index); }
 
@@ -42,18 +39,64 @@ std::vector<Candidate> useful_polls(const EngineConfig& config, const std::vecto
   return out;
 }
 
-// The instant the next request should go, given useful_polls(): see next_due.
-std::optional<util::TimePoint> grouped_due(const std::vector<Candidate>& polls, std::size_t max_ids) {
+// The instant the next request should go, given the pending jobs ranked by useful poll (a vector
+// or PollSchedule's set, the earliest first): see next_due.
+template <typename Ranked>
+std::optional<util::TimePoint> grouped_due(const Ranked& polls, std::size_t max_ids) {
   if (polls.empty()) {
     return std::nullopt;
   }
-  const util::TimePoint window_end = polls.front().due + k_group_window;
-  util::TimePoint due = polls.front().due;
-  for (std::size_t i = 0; i < polls.size() && i < std::max<std::size_t>(max_ids, 1) && polls[i].due <= window_end;
-       ++i) {
-    due = polls[i].due;
+  const util::TimePoint window_end = polls.begin()->due + k_group_window;
+  util::TimePoint due = polls.begin()->due;
+  std::size_t taken = 0;
+  for (auto it = polls.begin(); it != polls.end() && taken < std::max<std::size_t>(max_ids, 1) && it->due <= window_end;
+       ++it, ++taken) {
+    due = it->due;
   }
   return due;
+}
+
+// jobs_to_poll, given the pending jobs ranked by useful poll.
+template <typename Ranked>
+std::vector<std::size_t> choose_polls(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
+                                      const EtaHistory& history, util::TimePoint now, std::size_t max_ids,
+                                      const Ranked& polls) {
+  std::vector<std::size_t> chosen;
+  const std::optional<util::TimePoint> due = grouped_due(polls, max_ids);
+  if (!due || *due > now) {
+    return chosen;
+  }
+  auto it = polls.begin();
+  for (; it != polls.end() && it->due <= now; ++it) {
+    if (chosen.size() < max_ids) {
+      chosen.push_back(it->index);
+    }
+  }
+  if (chosen.size() >= max_ids) {
+    return chosen;  // no room for extras: the jobs not yet due need not be looked at
+  }
+  std::vector<Candidate> extra;
+  for (; it != polls.end(); ++it) {
+    const state::LookupRecord& record = records[it->index];
+    const std::optional<EndEstimate> end = predicted_end(record, earlier_of(history, it->index));
+    if (!end || earliest_poll(config, record) > now) {
+      continue;
+    }
+    // Asked about now, the job may next be asked about one cadence later: only worth it if that
+    // still comes before its predicted end.
+    const util::TimePoint submitted = record.submitted_at.value_or(util::TimePoint{});
+    if (now + cadence(config, submitted, now) <= end->at) {
+      extra.push_back({end->at, it->index});
+    }
+  }
+  std::sort(extra.begin(), extra.end(), by_due);
+  for (const Candidate& candidate : extra) {
+    if (chosen.size() >= max_ids) {
+      break;
+    }
+    chosen.push_back(candidate.index);
+  }
+  return chosen;
 }
 
 }  // namespace
@@ -146,40 +189,45 @@ std::optional<util::TimePoint> next_due(const EngineConfig& config, const std::v
 
 std::vector<std::size_t> jobs_to_poll(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
                                       const EtaHistory& history, util::TimePoint now, std::size_t max_ids) {
-  std::vector<std::size_t> chosen;
-  const std::vector<Candidate> polls = useful_polls(config, records, history);
-  const std::optional<util::TimePoint> due = grouped_due(polls, max_ids);
-  if (!due || *due > now) {
-    return chosen;
+  return choose_polls(config, records, history, now, max_ids, useful_polls(config, records, history));
+}
+
+bool PollSchedule::ByDue::operator()(const Candidate& a, const Candidate& b) const { return by_due(a, b); }
+
+void PollSchedule::rank(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
+                        const EtaHistory& history, std::size_t index) {
+  if (m_due_of.size() < records.size()) {
+    m_due_of.resize(records.size());
   }
-  std::vector<Candidate> extra;
-  for (const Candidate& candidate : polls) {
-    if (candidate.due <= now) {
-      if (chosen.size() < max_ids) {
-        chosen.push_back(candidate.index);
-      }
-      continue;
-    }
-    const state::LookupRecord& record = records[candidate.index];
-    const std::optional<EndEstimate> end = predicted_end(record, earlier_of(history, candidate.index));
-    if (!end || earliest_poll(config, record) > now) {
-      continue;
-    }
-    // Asked about now, the job may next be asked about one cadence later: only worth it if that
-    // still comes before its predicted end.
-    const util::TimePoint submitted = record.submitted_at.value_or(util::TimePoint{});
-    if (now + cadence(config, submitted, now) <= end->at) {
-      extra.push_back({end->at, candidate.index});
-    }
+  std::optional<util::TimePoint>& ranked_at = m_due_of[index];
+  if (ranked_at) {
+    m_ranked.erase({*ranked_at, index});
+    ranked_at.reset();
   }
-  std::sort(extra.begin(), extra.end(), by_due);
-  for (const Candidate& candidate : extra) {
-    if (chosen.size() >= max_ids) {
-      break;
-    }
-    chosen.push_back(candidate.index);
+  if (is_pending_job(records[index])) {
+    ranked_at = next_useful_poll(config, records[index], earlier_of(history, index));
+    m_ranked.insert({*ranked_at, index});
   }
-  return chosen;
+}
+
+void PollSchedule::rank_all(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
+                            const EtaHistory& history) {
+  m_ranked.clear();
+  m_due_of.assign(records.size(), std::nullopt);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    rank(config, records, history, i);
+  }
+}
+
+std::optional<util::TimePoint> PollSchedule::next_due(std::size_t max_ids) const {
+  return grouped_due(m_ranked, max_ids);
+}
+
+std::vector<std::size_t> PollSchedule::jobs_to_poll(const EngineConfig& config,
+                                                     const std::vector<state::LookupRecord>& records,
+                                                     const EtaHistory& history, util::TimePoint now,
+                                                     std::size_t max_ids) const {
+  return choose_polls(config, records, history, now, max_ids, m_ranked);
 }
 
 }  // namespace engine

@@ -10,7 +10,9 @@
 // time. A job is asked about just after the end its last two reports predict, and jobs that end
 // close together share one request.
 
+#include <cstddef>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -114,5 +116,37 @@ std::optional<util::TimePoint> next_due(const EngineConfig& config, const std::v
 // report sharpens the prediction), the nearest to their end first.
 std::vector<std::size_t> jobs_to_poll(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
                                       const EtaHistory& history, util::TimePoint now, std::size_t max_ids);
+
+// A pending job and the instant it is worth a request (its next_useful_poll).
+struct PollCandidate {
+  util::TimePoint due;
+  std::size_t index;  // into the records
+};
+
+// next_due and jobs_to_poll without ranking every pending job again for each call: a job's
+// next_useful_poll depends on its record and its earlier report alone, never on the instant, so
+// the ranking changes only where a request changed a record. The engine re-ranks those (rank);
+// between requests, next_due reads the first max_ids of the ranking, and jobs_to_poll looks past
+// the jobs that are due only when they leave room for extras. Answers exactly as the free
+// functions would over the same records.
+class PollSchedule {
+ public:
+  // Ranks every record afresh (the start of a run).
+  void rank_all(const EngineConfig& config, const std::vector<state::LookupRecord>& records, const EtaHistory& history);
+  // Ranks the record at `index` again: to call whenever it or its entry in `history` changed.
+  void rank(const EngineConfig& config, const std::vector<state::LookupRecord>& records, const EtaHistory& history,
+            std::size_t index);
+
+  std::optional<util::TimePoint> next_due(std::size_t max_ids) const;
+  std::vector<std::size_t> jobs_to_poll(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
+                                        const EtaHistory& history, util::TimePoint now, std::size_t max_ids) const;
+
+ private:
+  struct ByDue {
+    bool operator()(const PollCandidate& a, const PollCandidate& b) const;
+  };
+  std::set<PollCandidate, ByDue> m_ranked;
+  std::vector<std::optional<util::TimePoint>> m_due_of;  // per record, its place in m_ranked if ranked
+};
 
 }  // namespace engine

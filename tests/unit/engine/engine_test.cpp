@@ -18,14 +18,50 @@ using core::LookupStatus;
 
 namespace {
 
-// Records events so tests can check what a person would be told.
+std::size_t count_status(const std::vector<state::LookupRecord>& records, LookupStatus status) {
+  return static_cast<std::size_t>(
+      std::count_if(records.begin(), records.end(), [&](const auto& r) { return r.status == status; }));
+}
+
+// Records events so tests can check what a person would be told. With `watched` set, also checks
+// every Progress it is given against the records counted afresh (the engine keeps its counts from
+// the records each request touched).
 struct RecordingObserver : engine::Observer {
   int batches = 0;
   int polls = 0;
   std::vector<std::string> warnings;
-  void on_batch(const engine::BatchEvent&, const engine::Progress&) override { ++batches; }
-  void on_poll_round(const engine::PollEvent&, const engine::Progress&) override { ++polls; }
+  const std::vector<state::LookupRecord>* watched = nullptr;
+  int progress_checked = 0;
+  int progress_wrong = 0;
+  void on_batch(const engine::BatchEvent&, const engine::Progress& progress) override {
+    ++batches;
+    check(progress);
+  }
+  void on_poll_round(const engine::PollEvent&, const engine::Progress& progress) override {
+    ++polls;
+    check(progress);
+  }
+  void on_progress(const engine::Progress& progress) override { check(progress); }
   void on_warning(const std::string& message) override { warnings.push_back(message); }
+
+  void check(const engine::Progress& p) {
+    if (watched == nullptr) {
+      return;
+    }
+    const auto& r = *watched;
+    ++progress_checked;
+    const bool right = p.unique == r.size() && p.cached == count_status(r, LookupStatus::cached) &&
+                       p.scored == count_status(r, LookupStatus::scored) &&
+                       p.failed == count_status(r, LookupStatus::failed) &&
+                       p.not_found == count_status(r, LookupStatus::not_found) &&
+                       p.errors == count_status(r, LookupStatus::error) + count_status(r, LookupStatus::invalid) &&
+                       p.in_flight == count_status(r, LookupStatus::pending) &&
+                       p.unsubmitted == count_status(r, LookupStatus::unsubmitted) &&
+                       p.skipped == count_status(r, LookupStatus::skipped);
+    if (!right) {
+      ++progress_wrong;
+    }
+  }
 };
 
 // The whole stack on a virtual clock against the in-process simulator.
@@ -67,11 +103,6 @@ std::vector<state::LookupRecord> lookups(std::size_t count, core::Platform platf
     records[i].handle = prefix + std::to_string(i);
   }
   return records;
-}
-
-std::size_t count_status(const std::vector<state::LookupRecord>& records, LookupStatus status) {
-  return static_cast<std::size_t>(
-      std::count_if(records.begin(), records.end(), [&](const auto& r) { return r.status == status; }));
 }
 
 // The largest number of instants inside any half-open 60 s window.
@@ -282,6 +313,42 @@ TEST_SUITE("engine::Engine") {
   }
 }
 
+TEST_SUITE("engine::Engine progress") {
+  // Statuses every way a run changes them: cached, scored, failed, per-item errors, skipped for
+  // the budget or for credits, a resumed run's skipped lookups submitted again, --include.
+  TEST_CASE("progress: every report counts the records as they are at that moment") {
+    sim::SimConfig config;
+    config.cached_percent = 30;
+    config.tenants = {{"sk_test_demo", "Demo", 24}};
+    Harness h(config);
+    auto records = lookups(3, core::Platform::tiktok, "missing_");  // their jobs fail
+    auto rest = lookups(60);
+    records.insert(records.end(), rest.begin(), rest.end());
+    records.push_back(lookups(1, core::Platform::tiktok, "bad handle!")[0]);
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      records[i].index = i;
+    }
+    h.observer.watched = &records;
+    engine::EngineConfig engine_config;
+    engine_config.batch_size = 7;
+    engine_config.max_credits = 20;
+    engine_config.include = {"narrative"};
+    h.run(records, engine_config);
+    REQUIRE(count_status(records, LookupStatus::skipped) > 0);
+    CHECK(count_status(records, LookupStatus::failed) > 0);
+    CHECK(count_status(records, LookupStatus::cached) > 0);
+
+    // Resumed with a budget that runs out of credits at the API instead.
+    engine_config.max_credits.reset();
+    h.run(records, engine_config);
+    CHECK(std::any_of(h.observer.warnings.begin(), h.observer.warnings.end(),
+                      [](const std::string& w) { return w.starts_with("out of credits"); }));
+    CHECK(count_status(records, LookupStatus::skipped) > 0);
+    CHECK(h.observer.progress_checked > 100);
+    CHECK(h.observer.progress_wrong == 0);
+  }
+}
+
 TEST_SUITE("engine::plan_batch") {
   TEST_CASE("plan_batch: a dear lookup is passed over for cheaper ones behind it") {
     auto records = lookups(3);
@@ -291,5 +358,28 @@ TEST_SUITE("engine::plan_batch") {
     CHECK(plan.worst_case == 2);
     CHECK_FALSE(engine::plan_batch(records, creatorscore::Pricing::vendor_table(), 100, 0).indices.size());
     CHECK(engine::plan_batch(records, creatorscore::Pricing::vendor_table(), 100, 0).budget_exhausted);
+  }
+
+  TEST_CASE("plan_batch: starts at `from` and says where the first unsubmitted lookup is") {
+    auto records = lookups(6);
+    records[0].status = LookupStatus::pending;
+    records[1].status = LookupStatus::cached;
+    records[4].status = LookupStatus::error;
+    const auto pricing = creatorscore::Pricing::vendor_table();
+    const auto from_start = engine::plan_batch(records, pricing, 2, std::nullopt);
+    CHECK(from_start.indices == std::vector<std::size_t>{2, 3});
+    CHECK(from_start.first_waiting == 2);
+    const auto later = engine::plan_batch(records, pricing, 100, std::nullopt, 3);
+    CHECK(later.indices == std::vector<std::size_t>{3, 5});
+    CHECK(later.first_waiting == 3);
+    records[0].platform = core::Platform::youtube;  // too dear for the budget, still waiting
+    records[0].status = LookupStatus::unsubmitted;
+    const auto passed_over = engine::plan_batch(records, pricing, 100, 1);
+    CHECK(passed_over.indices == std::vector<std::size_t>{2});
+    CHECK(passed_over.first_waiting == 0);
+    const auto none = engine::plan_batch(records, pricing, 100, std::nullopt, 6);
+    CHECK(none.indices.empty());
+    CHECK(none.first_waiting == 6);
+    CHECK_FALSE(none.budget_exhausted);
   }
 }
