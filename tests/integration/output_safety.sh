@@ -37,13 +37,21 @@ else
   echo "running as root without a working setpriv: the unprivileged cases cannot run" >&2
   exit 125
 fi
-# The unprivileged user's own folder; the work folder must be traversable to reach it.
-chmod 755 "$WORK"
-U="$WORK/user"
+# The unprivileged side lives in a folder of its own under /tmp, with copies of the binary and the
+# roster: a checkout under a private directory (mktemp -d makes them 0700, as CI's may be) hides
+# WORK and the build tree from that user, and the suite must not skip because of where it runs.
+P=$(mktemp -d "${TMPDIR:-/tmp}/roster-enrich-output-safety.XXXXXX")
+chmod 755 "$P"
+trap 'chmod -R u+rwx "$P" 2>/dev/null; rm -rf "$P"; cleanup' EXIT
+install -m 755 "$R" "$P/roster-enrich"
+install -m 644 "$ROSTER" "$P/roster.csv"
+RU="$P/roster-enrich"
+ROSTER_U="$P/roster.csv"
+U="$P/user"
 mkdir -p "$U"
 chmod 777 "$U"
-if ! as_user test -r "$ROSTER" -a -x "$R"; then
-  echo "the unprivileged user cannot read the roster or run $R" >&2
+if ! as_user test -r "$ROSTER_U" -a -x "$RU"; then
+  echo "the unprivileged user cannot read $ROSTER_U or run $RU (is $P mounted noexec?)" >&2
   exit 125
 fi
 
@@ -68,42 +76,42 @@ else
 fi
 
 # --- /dev/full itself, unprivileged ---
-expect_exit 73 "/dev/full (unprivileged): exit 73" -- as_user "$R" run "$ROSTER" -o /dev/full --state "$U/devfull.db" -q 2>"$E"
+expect_exit 73 "/dev/full (unprivileged): exit 73" -- as_user "$RU" run "$ROSTER_U" -o /dev/full --state "$U/devfull.db" -q 2>"$E"
 check "/dev/full: one line naming it and the reason" one_line "$E" "cannot write /dev/full: No space left on device"
 check "/dev/full is still a character device" test -c /dev/full
 charged_before=$(charged)
-expect_exit 0 "/dev/full: run again with a writable --output: exit 0" -- as_user "$R" run "$ROSTER" -o "$U/after-devfull.csv" --state "$U/devfull.db" -q 2>"$E"
+expect_exit 0 "/dev/full: run again with a writable --output: exit 0" -- as_user "$RU" run "$ROSTER_U" -o "$U/after-devfull.csv" --state "$U/devfull.db" -q 2>"$E"
 check "/dev/full: the rerun charges nothing" test "$(charged)" = "$charged_before"
 check "/dev/full: the rerun's output has every row scored" all_scored "$U/after-devfull.csv"
 
 # --- a read-only output directory, unprivileged ---
-mkdir -p "$WORK/ro-out"
-printf 'previous output\n' >"$WORK/ro-out/out.csv"
-chmod 555 "$WORK/ro-out"
-chmod 666 "$WORK/ro-out/out.csv"  # the file itself is writable: only the directory is not
-expect_exit 73 "read-only output directory: exit 73" -- as_user "$R" run "$ROSTER" -o "$WORK/ro-out/out.csv" --state "$U/ro-out.db" -q 2>"$E"
-check "read-only output directory: one line naming the output and the reason" one_line "$E" "cannot write $WORK/ro-out/out.csv: Permission denied"
-check "read-only output directory: the previous output is untouched" test "$(cat "$WORK/ro-out/out.csv")" = "previous output"
-check "read-only output directory: no temporary file left" no_temp_files "$WORK/ro-out"
+mkdir -p "$P/ro-out"
+printf 'previous output\n' >"$P/ro-out/out.csv"
+chmod 555 "$P/ro-out"
+chmod 666 "$P/ro-out/out.csv"  # the file itself is writable: only the directory is not
+expect_exit 73 "read-only output directory: exit 73" -- as_user "$RU" run "$ROSTER_U" -o "$P/ro-out/out.csv" --state "$U/ro-out.db" -q 2>"$E"
+check "read-only output directory: one line naming the output and the reason" one_line "$E" "cannot write $P/ro-out/out.csv: Permission denied"
+check "read-only output directory: the previous output is untouched" test "$(cat "$P/ro-out/out.csv")" = "previous output"
+check "read-only output directory: no temporary file left" no_temp_files "$P/ro-out"
 charged_before=$(charged)
 submits_before=$(submits)
-expect_exit 0 "read-only output directory: run again with a writable --output: exit 0" -- as_user "$R" run "$ROSTER" -o "$U/after-ro-out.csv" --state "$U/ro-out.db" -q 2>"$E"
+expect_exit 0 "read-only output directory: run again with a writable --output: exit 0" -- as_user "$RU" run "$ROSTER_U" -o "$U/after-ro-out.csv" --state "$U/ro-out.db" -q 2>"$E"
 check "read-only output directory: the rerun submits nothing" test "$(submits)" = "$submits_before"
 check "read-only output directory: the rerun charges nothing" test "$(charged)" = "$charged_before"
 check "read-only output directory: the rerun's output has every row scored" all_scored "$U/after-ro-out.csv"
 
 # --- a read-only state directory, unprivileged: refused before any request ---
-mkdir -p "$WORK/ro-state"
-chmod 555 "$WORK/ro-state"
+mkdir -p "$P/ro-state"
+chmod 555 "$P/ro-state"
 printf 'previous output\n' >"$U/prev.csv"
 chmod 666 "$U/prev.csv"
 requests_before=$(stat_of 'd["total_requests"]')
-expect_exit 73 "read-only state directory: exit 73" -- as_user "$R" run "$ROSTER" -o "$U/prev.csv" --state "$WORK/ro-state/s.db" -q 2>"$E"
-check "read-only state directory: one line naming the state file" one_line "$E" "$WORK/ro-state"
+expect_exit 73 "read-only state directory: exit 73" -- as_user "$RU" run "$ROSTER_U" -o "$U/prev.csv" --state "$P/ro-state/s.db" -q 2>"$E"
+check "read-only state directory: one line naming the state file" one_line "$E" "$P/ro-state"
 check "read-only state directory: the line suggests --state" grep -qF -- "--state" "$E"
 check "read-only state directory: no request sent" test "$(stat_of 'd["total_requests"]')" = "$requests_before"
 check "read-only state directory: the previous output is untouched" test "$(cat "$U/prev.csv")" = "previous output"
-check "read-only state directory: nothing left in it" test -z "$(ls -A "$WORK/ro-state")"
+check "read-only state directory: nothing left in it" test -z "$(ls -A "$P/ro-state")"
 
-chmod 755 "$WORK/ro-out" "$WORK/ro-state"  # so the cleanup can remove them
+chmod 755 "$P/ro-out" "$P/ro-state"  # so the cleanup can remove them
 finish

@@ -17,7 +17,9 @@
 #include "state/store.hpp"
 #include "support/fake_transport.hpp"
 #include "support/manual_clock.hpp"
+#include "support/lookup_records.hpp"
 
+using test::numbered_lookups;
 using core::LookupStatus;
 using nlohmann::json;
 
@@ -91,15 +93,15 @@ class TamperedApi {
   }
 };
 
-struct RecordingObserver : engine::Observer {
+struct EventLog : engine::Observer {
   void on_batch(const engine::BatchEvent& event, const engine::Progress&) override { batches.push_back(event); }
   void on_poll_round(const engine::PollEvent& event, const engine::Progress&) override { polls.push_back(event); }
   std::vector<engine::BatchEvent> batches;
   std::vector<engine::PollEvent> polls;
 };
 
-struct Harness {
-  Harness()
+struct TamperedHarness {
+  TamperedHarness()
       : limiter(clock, 120),
         http_client(api.transport, clock, limiter, http::RetryPolicy{}),
         client(http_client, "http://127.0.0.1:1", "sk_test_demo") {}
@@ -115,22 +117,12 @@ struct Harness {
   http::Client http_client;
   creatorscore::Client client;
   state::MemoryStore store;
-  RecordingObserver observer;
+  EventLog observer;
   std::unique_ptr<engine::Engine> engine;
 };
 
-std::vector<state::LookupRecord> creators(std::size_t count) {
-  std::vector<state::LookupRecord> records(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    records[i].index = i;
-    records[i].platform = core::Platform::tiktok;
-    records[i].handle = "c" + std::to_string(i);
-  }
-  return records;
-}
-
 // Every job id the engine asked about, across all polls, in order.
-std::vector<std::string> polled_ids(const Harness& h) {
+std::vector<std::string> polled_ids(const TamperedHarness& h) {
   std::vector<std::string> ids;
   for (const json& list : h.api.sent_lists("/jobs/bulk-status", "job_ids")) {
     for (const json& id : list) {
@@ -144,7 +136,7 @@ std::vector<std::string> polled_ids(const Harness& h) {
 
 TEST_SUITE("engine::Engine on hostile answers") {
   TEST_CASE("unknown creator in a submit answer: ignored, no record added, nothing charged for it, its job never polled") {
-    Harness h;
+    TamperedHarness h;
     h.api.on_submit = [](json& results) {
       results.push_back(queued("tiktok", "stranger", "job-stranger", 3));
       // Our handle on a platform we did not ask for, and on one that does not exist.
@@ -152,7 +144,7 @@ TEST_SUITE("engine::Engine on hostile answers") {
       results.push_back(queued("myspace", "c0", "job-myspace-c0", 5));
       results.push_back(json{{"status", "queued"}, {"job_id", "job-nameless"}, {"credits_charged", 7}});
     };
-    auto records = creators(2);
+    auto records = numbered_lookups(2, core::Platform::tiktok, "c");
     const auto outcome = h.run(records);
 
     CHECK(outcome.ending == engine::RunOutcome::Ending::completed);
@@ -171,7 +163,7 @@ TEST_SUITE("engine::Engine on hostile answers") {
   }
 
   TEST_CASE("a result for a roster creator outside the batch: ignored there, submitted in its own batch, charged once") {
-    Harness h;
+    TamperedHarness h;
     bool first = true;
     h.api.on_submit = [&first](json& results) {
       if (first) {
@@ -179,7 +171,7 @@ TEST_SUITE("engine::Engine on hostile answers") {
         first = false;
       }
     };
-    auto records = creators(2);
+    auto records = numbered_lookups(2, core::Platform::tiktok, "c");
     engine::EngineConfig config;
     config.batch_size = 1;
     h.run(records, config);
@@ -195,14 +187,14 @@ TEST_SUITE("engine::Engine on hostile answers") {
   }
 
   TEST_CASE("unknown job ids in a poll answer: ignored, no refund, no count, the asked job still ends") {
-    Harness h;
+    TamperedHarness h;
     h.api.on_poll = [](json& jobs) {
       jobs.push_back(failed_job("job-ghost-failed"));
       jobs.push_back(done_job("job-ghost-done", "ghost"));
       jobs.push_back(json{{"job_id", "job-ghost-gone"}, {"status", "not_found"}, {"message", "no such job"}});
       jobs.push_back(json{{"status", "failed"}, {"error", "no job id at all"}});
     };
-    auto records = creators(1);
+    auto records = numbered_lookups(1, core::Platform::tiktok, "c");
     const auto outcome = h.run(records);
 
     CHECK(outcome.ending == engine::RunOutcome::Ending::completed);
@@ -221,13 +213,13 @@ TEST_SUITE("engine::Engine on hostile answers") {
   }
 
   TEST_CASE("duplicate results for one creator in a submit answer: the first is taken, charged once, polled once") {
-    Harness h;
+    TamperedHarness h;
     h.api.on_submit = [](json& results) {
       results.push_back(queued("tiktok", "c0", "job-c0-again", 1));
       results.push_back(queued("tiktok", "C0", "job-c0-upper", 1));  // handles compare case-insensitively
       results.push_back(json{{"platform", "tiktok"}, {"handle", "c0"}, {"status", "error"}, {"error", "invalid_handle"}});
     };
-    auto records = creators(1);
+    auto records = numbered_lookups(1, core::Platform::tiktok, "c");
     h.run(records);
 
     CHECK(records[0].status == LookupStatus::scored);
@@ -244,7 +236,7 @@ TEST_SUITE("engine::Engine on hostile answers") {
   }
 
   TEST_CASE("duplicate entries for one job in a poll answer: counted once; a failed job is refunded once") {
-    Harness h;
+    TamperedHarness h;
     h.api.job = [](const std::string& job_id) {
       return job_id == "job-c1" ? failed_job(job_id) : done_job(job_id, job_id.substr(4));
     };
@@ -256,7 +248,7 @@ TEST_SUITE("engine::Engine on hostile answers") {
       jobs.push_back(done_job("job-c1", "c1"));  // then a contradicting one for the failed job
       jobs.push_back(failed_job("job-c0"));      // and for the done one
     };
-    auto records = creators(2);
+    auto records = numbered_lookups(2, core::Platform::tiktok, "c");
     const auto outcome = h.run(records);
 
     CHECK(outcome.ending == engine::RunOutcome::Ending::completed);

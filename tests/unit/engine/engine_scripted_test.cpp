@@ -18,14 +18,15 @@
 #include "state/store.hpp"
 #include "support/fake_transport.hpp"
 #include "support/manual_clock.hpp"
+#include "support/lookup_records.hpp"
 
+using test::numbered_lookups;
 using namespace std::chrono_literals;
 using core::LookupStatus;
+using test::at;
 using nlohmann::json;
 
 namespace {
-
-util::TimePoint at(util::Duration since_start) { return util::TimePoint{} + since_start; }
 
 // What a job reports when asked at `now`: a bulk-status entry (`job_id` is filled in).
 using JobScript = std::function<json(util::Duration since_submit)>;
@@ -127,8 +128,8 @@ class ScriptedApi {
 
 struct NoObserver : engine::Observer {};
 
-struct Harness {
-  Harness()
+struct ScriptedHarness {
+  ScriptedHarness()
       : limiter(clock, 120),
         http_client(api.transport, clock, limiter, http::RetryPolicy{}),
         client(http_client, "http://127.0.0.1:1", "sk_test_demo") {}
@@ -146,16 +147,6 @@ struct Harness {
   state::MemoryStore store;
   NoObserver observer;
 };
-
-std::vector<state::LookupRecord> creators(std::size_t count) {
-  std::vector<state::LookupRecord> records(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    records[i].index = i;
-    records[i].platform = core::Platform::tiktok;
-    records[i].handle = "c" + std::to_string(i);
-  }
-  return records;
-}
 
 std::vector<util::Duration> minutes(std::initializer_list<int> values) {
   std::vector<util::Duration> out;
@@ -193,10 +184,10 @@ struct doctest::StringMaker<std::vector<std::size_t>> {
 
 TEST_SUITE("engine::Engine on a scripted API") {
   TEST_CASE("cadence: every 60 s while younger than 30 min, then every 5 min, at exact instants") {
-    Harness h;
+    ScriptedHarness h;
     // The job keeps saying it is nearly done, so only the cadence limits the polls; it ends at 38 min.
     h.api.script("c0", 30, [](util::Duration age) { return age >= 38min ? done() : in_flight(30); });
-    auto records = creators(1);
+    auto records = numbered_lookups(1, core::Platform::tiktok, "c");
     const auto outcome = h.run(records);
 
     REQUIRE(outcome.ending == engine::RunOutcome::Ending::completed);
@@ -214,9 +205,9 @@ TEST_SUITE("engine::Engine on a scripted API") {
   }
 
   TEST_CASE("cadence: the flags move the instants (--poll-interval 2m, --slow-after 10m, --slow-poll-interval 7m)") {
-    Harness h;
+    ScriptedHarness h;
     h.api.script("c0", 1, [](util::Duration age) { return age >= 20min ? done() : in_flight(1); });
-    auto records = creators(1);
+    auto records = numbered_lookups(1, core::Platform::tiktok, "c");
     engine::EngineConfig config;
     config.poll_interval = 2min;
     config.slow_after = 10min;
@@ -227,11 +218,11 @@ TEST_SUITE("engine::Engine on a scripted API") {
   }
 
   TEST_CASE("eta: calibrated at 60 s, refined once, then seen done just after its end, for an eta 1.35x and 0.75x the truth") {
-    Harness h;
+    ScriptedHarness h;
     // Both end at 50 min; c0's eta is 1.35x its true remaining time, c1's 0.75x.
     h.api.script("c0", 4050, [](util::Duration age) { return age >= 50min ? done() : eta_off(50min - age, 1.35); });
     h.api.script("c1", 2250, [](util::Duration age) { return age >= 50min ? done() : eta_off(50min - age, 0.75); });
-    auto records = creators(2);
+    auto records = numbered_lookups(2, core::Platform::tiktok, "c");
     h.run(records);
     // 60 s: the etas fell 81 s and 45 s in 60 s: rates 1.35 and 0.75, both ends predicted at 3000 s,
     // but a second's rounding over a 60 s span leaves minutes of doubt 49 min ahead. So one more
@@ -246,12 +237,12 @@ TEST_SUITE("engine::Engine on a scripted API") {
   }
 
   TEST_CASE("eta: jobs that end close together share a request; the others ride along while it is worth it") {
-    Harness h;
+    ScriptedHarness h;
     // Exact etas, ending at 20, 20.5 and 25 min.
     h.api.script("c0", 1200, [](util::Duration age) { return age >= 1200s ? done() : eta_off(1200s - age, 1.0); });
     h.api.script("c1", 1230, [](util::Duration age) { return age >= 1230s ? done() : eta_off(1230s - age, 1.0); });
     h.api.script("c2", 1500, [](util::Duration age) { return age >= 1500s ? done() : eta_off(1500s - age, 1.0); });
-    auto records = creators(3);
+    auto records = numbered_lookups(3, core::Platform::tiktok, "c");
     h.run(records);
     // 60 s calibrates all three. Refinements are due at 1200 - 3 - 70 - 60 = 1067 s, 1097 s and
     // 1367 s: c0 waits for c1 (inside the 70 s window), and c2 rides along, as its next poll is
@@ -262,9 +253,9 @@ TEST_SUITE("engine::Engine on a scripted API") {
   }
 
   TEST_CASE("eta: an eta that does not fall is taken at face value after each report") {
-    Harness h;
+    ScriptedHarness h;
     h.api.script("c0", 600, [](util::Duration age) { return age >= 20min ? done() : in_flight(600); });
-    auto records = creators(1);
+    auto records = numbered_lookups(1, core::Platform::tiktok, "c");
     h.run(records);
     // 60 s: the eta fell at rate 0, so 60 + 600 + 3 s; then 663 + 603 s.
     CHECK(h.api.instants("/jobs/bulk-status") == std::vector<util::Duration>{60s, 663s, 1266s});
@@ -272,10 +263,10 @@ TEST_SUITE("engine::Engine on a scripted API") {
   }
 
   TEST_CASE("eta: a re-estimated job is taken at face value, then measured afresh from the reports after the jump") {
-    Harness h;
+    ScriptedHarness h;
     // Submitted saying 50 min; from then on its eta is 0.8x the truth, and it ends at 600 s.
     h.api.script("c0", 3000, [](util::Duration age) { return age >= 600s ? done() : eta_off(600s - age, 0.8); });
-    auto records = creators(1);
+    auto records = numbered_lookups(1, core::Platform::tiktok, "c");
     h.run(records);
     // 60 s: eta 432, a rate of 43 against the submit's 3000: absurd, so 60 + 432 + 3 = 495 s (early).
     // 495 s: eta 84, a rate of 0.8 against the 60 s report: 495 + 84 / 0.8 + 3 = 603 s.
@@ -284,13 +275,13 @@ TEST_SUITE("engine::Engine on a scripted API") {
   }
 
   TEST_CASE("eta: the cadence holds over the prediction: an old job that slipped is asked again 5 min later") {
-    Harness h;
+    ScriptedHarness h;
     // Its eta is exact until it is 30 min old; then it slips and keeps saying 60 s until 2000 s.
     h.api.script("c0", 1920, [](util::Duration age) {
       if (age >= 2000s) return done();
       return age < 30min ? eta_off(1920s - age, 1.0) : in_flight(60);
     });
-    auto records = creators(1);
+    auto records = numbered_lookups(1, core::Platform::tiktok, "c");
     h.run(records);
     // 60 s: calibrated, end 1920 s, refined at 1920 - 373 = 1547 s (an exact eta, so end 1920 s).
     // 1923 s: 3 s after it, at age 32 min: the next poll waits the slow cadence, though the
@@ -300,21 +291,21 @@ TEST_SUITE("engine::Engine on a scripted API") {
   }
 
   TEST_CASE("eta: a job due soon after its calibration still waits its 60 s cadence") {
-    Harness h;
+    ScriptedHarness h;
     // Its eta is 1.2x the truth and it ends at 90 s: predicted at 90 s, but 60 s after the last poll.
     h.api.script("c0", 108, [](util::Duration age) { return age >= 90s ? done() : eta_off(90s - age, 1.2); });
-    auto records = creators(1);
+    auto records = numbered_lookups(1, core::Platform::tiktok, "c");
     h.run(records);
     CHECK(h.api.instants("/jobs/bulk-status") == minutes({1, 2}));
     CHECK(records[0].status == LookupStatus::scored);
   }
 
   TEST_CASE("batches: 250 creators go as 100 + 100 + 50; polls carry 100 ids, the last 50 wait to share one") {
-    Harness h;
+    ScriptedHarness h;
     for (int i = 0; i < 250; ++i) {
       h.api.script("c" + std::to_string(i), 30, [](util::Duration age) { return age >= 2min ? done() : in_flight(30); });
     }
-    auto records = creators(250);
+    auto records = numbered_lookups(250, core::Platform::tiktok, "c");
     h.run(records);
     CHECK(h.api.list_sizes("/creators/bulk", "creators") == std::vector<std::size_t>{100, 100, 50});
     // 60 s: 250 calibration polls are due, two full requests go. The other 50 wait (less than the
@@ -326,11 +317,11 @@ TEST_SUITE("engine::Engine on a scripted API") {
   }
 
   TEST_CASE("batches: --batch-size 40 sends 40 + 40 + 20") {
-    Harness h;
+    ScriptedHarness h;
     for (int i = 0; i < 100; ++i) {
       h.api.script("c" + std::to_string(i), 30, [](util::Duration) { return done(); });
     }
-    auto records = creators(100);
+    auto records = numbered_lookups(100, core::Platform::tiktok, "c");
     engine::EngineConfig config;
     config.batch_size = 40;
     h.run(records, config);
@@ -338,10 +329,10 @@ TEST_SUITE("engine::Engine on a scripted API") {
   }
 
   TEST_CASE("not_found: a job the API no longer knows ends not_found, with its message, and is not asked about again") {
-    Harness h;
+    ScriptedHarness h;
     h.api.script("c0", 30, [](util::Duration age) { return age >= 3min ? done() : in_flight(30); });
     h.api.script("c1", 30, [](util::Duration) { return json{{"status", "not_found"}, {"message", "job expired"}}; });
-    auto records = creators(2);
+    auto records = numbered_lookups(2, core::Platform::tiktok, "c");
     const auto outcome = h.run(records);
     CHECK(outcome.ending == engine::RunOutcome::Ending::completed);
     CHECK(records[0].status == LookupStatus::scored);
@@ -351,8 +342,8 @@ TEST_SUITE("engine::Engine on a scripted API") {
   }
 
   TEST_CASE("not_found: a resumed job id the API never issued ends not_found") {
-    Harness h;
-    auto records = creators(1);
+    ScriptedHarness h;
+    auto records = numbered_lookups(1, core::Platform::tiktok, "c");
     records[0].status = LookupStatus::pending;
     records[0].job_id = "job-from-another-life";
     records[0].submitted_at = at(0s);
@@ -366,9 +357,9 @@ TEST_SUITE("engine::Engine on a scripted API") {
   }
 
   TEST_CASE("429: the poll is sent again exactly when Retry-After has passed, and the cadence resumes from its answer") {
-    Harness h;
+    ScriptedHarness h;
     h.api.script("c0", 30, [](util::Duration age) { return age >= 150s ? done() : in_flight(30); });
-    auto records = creators(1);
+    auto records = numbered_lookups(1, core::Platform::tiktok, "c");
     h.clock.stop_at(at(59s));  // stop watching at 59 s
     h.run(records);
     REQUIRE(records[0].status == LookupStatus::pending);
@@ -382,9 +373,9 @@ TEST_SUITE("engine::Engine on a scripted API") {
   }
 
   TEST_CASE("deadline: the run stops exactly at the deadline, with the job still pending") {
-    Harness h;
+    ScriptedHarness h;
     h.api.script("c0", 30, [](util::Duration age) { return age >= 90min ? done() : in_flight(30); });
-    auto records = creators(1);
+    auto records = numbered_lookups(1, core::Platform::tiktok, "c");
     engine::EngineConfig config;
     config.deadline = 150s;
     const auto outcome = h.run(records, config);

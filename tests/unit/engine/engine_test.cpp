@@ -12,16 +12,14 @@
 #include "sim/model.hpp"
 #include "support/manual_clock.hpp"
 #include "support/sim_transport.hpp"
+#include "support/lookup_records.hpp"
 
+using test::count_status;
+using test::numbered_lookups;
 using namespace std::chrono_literals;
 using core::LookupStatus;
 
 namespace {
-
-std::size_t count_status(const std::vector<state::LookupRecord>& records, LookupStatus status) {
-  return static_cast<std::size_t>(
-      std::count_if(records.begin(), records.end(), [&](const auto& r) { return r.status == status; }));
-}
 
 // Records events so tests can check what a person would be told. With `watched` set, also checks
 // every Progress it is given against the records counted afresh (the engine keeps its counts from
@@ -65,8 +63,8 @@ struct RecordingObserver : engine::Observer {
 };
 
 // The whole stack on a virtual clock against the in-process simulator.
-struct Harness {
-  explicit Harness(sim::SimConfig config = {}, std::size_t client_rate_limit = 120)
+struct SimHarness {
+  explicit SimHarness(sim::SimConfig config = {}, std::size_t client_rate_limit = 120)
       : simulator(std::move(config)),
         transport(simulator, clock),
         limiter(clock, client_rate_limit),
@@ -94,17 +92,6 @@ struct Harness {
   engine::Progress progress;
 };
 
-std::vector<state::LookupRecord> lookups(std::size_t count, core::Platform platform = core::Platform::tiktok,
-                                         const std::string& prefix = "creator_") {
-  std::vector<state::LookupRecord> records(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    records[i].index = i;
-    records[i].platform = platform;
-    records[i].handle = prefix + std::to_string(i);
-  }
-  return records;
-}
-
 // The largest number of instants inside any half-open 60 s window.
 std::size_t busiest_minute(std::vector<util::TimePoint> instants) {
   std::sort(instants.begin(), instants.end());
@@ -123,8 +110,8 @@ std::size_t busiest_minute(std::vector<util::TimePoint> instants) {
 
 TEST_SUITE("engine::Engine") {
   TEST_CASE("run: every lookup ends, each uncached creator charged exactly once") {
-    Harness h;
-    auto records = lookups(250);
+    SimHarness h;
+    auto records = numbered_lookups(250);
     const auto outcome = h.run(records);
     CHECK(outcome.ending == engine::RunOutcome::Ending::completed);
     CHECK(count_status(records, LookupStatus::cached) + count_status(records, LookupStatus::scored) == 250);
@@ -140,8 +127,8 @@ TEST_SUITE("engine::Engine") {
   }
 
   TEST_CASE("run: at most 100 creators per submit and 100 ids per poll") {
-    Harness h;
-    auto records = lookups(450);
+    SimHarness h;
+    auto records = numbered_lookups(450);
     h.run(records);
     const auto stats = h.stats();
     // Every request the simulator saw was well-formed: no 400 invalid_request for size.
@@ -154,8 +141,8 @@ TEST_SUITE("engine::Engine") {
     config.tenants = {{"sk_test_demo", "Demo", 100000}};
     config.min_job = 10min;
     config.max_job = 20min;
-    Harness h(config);
-    auto records = lookups(3000);
+    SimHarness h(config);
+    auto records = numbered_lookups(3000);
     const auto outcome = h.run(records);
     CHECK(outcome.ending == engine::RunOutcome::Ending::completed);
     CHECK(busiest_minute(h.transport.sent_at()) <= 120);
@@ -167,8 +154,8 @@ TEST_SUITE("engine::Engine") {
     config.cached_percent = 0;
     config.min_job = 80min;
     config.max_job = 80min;
-    Harness h(config);
-    auto records = lookups(1);
+    SimHarness h(config);
+    auto records = numbered_lookups(1);
     const auto outcome = h.run(records);
     REQUIRE(outcome.ending == engine::RunOutcome::Ending::completed);
     std::vector<util::TimePoint> polls;
@@ -197,8 +184,8 @@ TEST_SUITE("engine::Engine") {
   TEST_CASE("run: --max-credits shrinks batches and skips what does not fit") {
     sim::SimConfig config;
     config.cached_percent = 0;
-    Harness h(config);
-    auto records = lookups(4, core::Platform::youtube);  // 3 credits each, worst case 12
+    SimHarness h(config);
+    auto records = numbered_lookups(4, core::Platform::youtube);  // 3 credits each, worst case 12
     engine::EngineConfig engine_config;
     engine_config.max_credits = 7;
     const auto outcome = h.run(records, engine_config);
@@ -213,8 +200,8 @@ TEST_SUITE("engine::Engine") {
     sim::SimConfig config;
     config.cached_percent = 0;
     config.tenants = {{"sk_test_demo", "Demo", 3}};
-    Harness h(config);
-    auto records = lookups(5);
+    SimHarness h(config);
+    auto records = numbered_lookups(5);
     const auto outcome = h.run(records);
     CHECK(count_status(records, LookupStatus::scored) == 3);
     CHECK(count_status(records, LookupStatus::skipped) == 2);
@@ -226,8 +213,8 @@ TEST_SUITE("engine::Engine") {
     sim::SimConfig config;
     config.tenants = {{"sk_test_demo", "Demo", 0}};
     config.zero_balance_402 = true;
-    Harness h(config);
-    auto records = lookups(3);
+    SimHarness h(config);
+    auto records = numbered_lookups(3);
     const auto outcome = h.run(records);
     CHECK(count_status(records, LookupStatus::skipped) == 3);
     CHECK(outcome.unsubmitted_left);
@@ -237,8 +224,8 @@ TEST_SUITE("engine::Engine") {
   TEST_CASE("run: failed jobs are final and refunded") {
     sim::SimConfig config;
     config.cached_percent = 0;
-    Harness h(config);
-    auto records = lookups(2, core::Platform::tiktok, "missing_");
+    SimHarness h(config);
+    auto records = numbered_lookups(2, core::Platform::tiktok, "missing_");
     h.run(records);
     CHECK(count_status(records, LookupStatus::failed) == 2);
     CHECK(records[0].credits_refunded == 1);
@@ -250,8 +237,8 @@ TEST_SUITE("engine::Engine") {
     config.cached_percent = 0;
     config.min_job = 60min;
     config.max_job = 90min;
-    Harness h(config);
-    auto records = lookups(5);
+    SimHarness h(config);
+    auto records = numbered_lookups(5);
     engine::EngineConfig engine_config;
     engine_config.deadline = 20min;
     const auto outcome = h.run(records, engine_config);
@@ -263,8 +250,8 @@ TEST_SUITE("engine::Engine") {
   TEST_CASE("run: a stop request ends it as interrupted") {
     sim::SimConfig config;
     config.cached_percent = 0;
-    Harness h(config);
-    auto records = lookups(5);
+    SimHarness h(config);
+    auto records = numbered_lookups(5);
     h.clock.stop_at(util::TimePoint{} + util::Duration(5min));
     const auto outcome = h.run(records);
     CHECK(outcome.ending == engine::RunOutcome::Ending::interrupted);
@@ -274,8 +261,8 @@ TEST_SUITE("engine::Engine") {
   TEST_CASE("run: a resumed run polls the jobs it holds and never resubmits them") {
     sim::SimConfig config;
     config.cached_percent = 0;
-    Harness h(config);
-    auto records = lookups(10);
+    SimHarness h(config);
+    auto records = numbered_lookups(10);
     h.clock.stop_at(util::TimePoint{} + util::Duration(2min));
     h.run(records);
     REQUIRE(count_status(records, LookupStatus::pending) == 10);
@@ -291,8 +278,8 @@ TEST_SUITE("engine::Engine") {
   }
 
   TEST_CASE("run: --include fetches the extra fields once the score is in") {
-    Harness h;
-    auto records = lookups(3);
+    SimHarness h;
+    auto records = numbered_lookups(3);
     engine::EngineConfig engine_config;
     engine_config.include = {"narrative"};
     h.run(records, engine_config);
@@ -303,10 +290,10 @@ TEST_SUITE("engine::Engine") {
   }
 
   TEST_CASE("run: a rejected key ends the run with exit 77") {
-    Harness h;
+    SimHarness h;
     creatorscore::Client wrong(h.http_client, "http://127.0.0.1:1", "sk_wrong");
     engine::Engine engine(wrong, h.store, h.clock, h.observer, {});
-    auto records = lookups(2);
+    auto records = numbered_lookups(2);
     const auto outcome = engine.run(records);
     CHECK(outcome.ending == engine::RunOutcome::Ending::fatal);
     CHECK(outcome.fatal_code == core::ExitCode::key_rejected);
@@ -320,11 +307,11 @@ TEST_SUITE("engine::Engine progress") {
     sim::SimConfig config;
     config.cached_percent = 30;
     config.tenants = {{"sk_test_demo", "Demo", 24}};
-    Harness h(config);
-    auto records = lookups(3, core::Platform::tiktok, "missing_");  // their jobs fail
-    auto rest = lookups(60);
+    SimHarness h(config);
+    auto records = numbered_lookups(3, core::Platform::tiktok, "missing_");  // their jobs fail
+    auto rest = numbered_lookups(60);
     records.insert(records.end(), rest.begin(), rest.end());
-    records.push_back(lookups(1, core::Platform::tiktok, "bad handle!")[0]);
+    records.push_back(numbered_lookups(1, core::Platform::tiktok, "bad handle!")[0]);
     for (std::size_t i = 0; i < records.size(); ++i) {
       records[i].index = i;
     }
@@ -351,7 +338,7 @@ TEST_SUITE("engine::Engine progress") {
 
 TEST_SUITE("engine::plan_batch") {
   TEST_CASE("plan_batch: a dear lookup is passed over for cheaper ones behind it") {
-    auto records = lookups(3);
+    auto records = numbered_lookups(3);
     records[0].platform = core::Platform::youtube;
     const auto plan = engine::plan_batch(records, creatorscore::Pricing::vendor_table(), 100, 2);
     CHECK(plan.indices == std::vector<std::size_t>{1, 2});
@@ -361,7 +348,7 @@ TEST_SUITE("engine::plan_batch") {
   }
 
   TEST_CASE("plan_batch: starts at `from` and says where the first unsubmitted lookup is") {
-    auto records = lookups(6);
+    auto records = numbered_lookups(6);
     records[0].status = LookupStatus::pending;
     records[1].status = LookupStatus::cached;
     records[4].status = LookupStatus::error;

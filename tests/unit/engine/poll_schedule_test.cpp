@@ -9,13 +9,13 @@
 #include <vector>
 
 #include "engine/poll_scheduler.hpp"
+#include "support/manual_clock.hpp"
 
 using namespace std::chrono_literals;
 using core::LookupStatus;
+using test::at;
 
 namespace {
-
-util::TimePoint at(util::Duration since_start) { return util::TimePoint{} + since_start; }
 
 class RandomJobs {
  public:

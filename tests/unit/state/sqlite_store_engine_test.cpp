@@ -15,7 +15,10 @@
 #include "state_test_support.hpp"
 #include "support/manual_clock.hpp"
 #include "support/sim_transport.hpp"
+#include "support/lookup_records.hpp"
 
+using test::count_status;
+using test::numbered_lookups;
 using namespace std::chrono_literals;
 using core::LookupStatus;
 
@@ -58,21 +61,6 @@ struct Harness {
   engine::Observer observer;
 };
 
-std::vector<state::LookupRecord> lookups(std::size_t count) {
-  std::vector<state::LookupRecord> records(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    records[i].index = i;
-    records[i].platform = core::Platform::tiktok;
-    records[i].handle = "creator_" + std::to_string(i);
-  }
-  return records;
-}
-
-std::size_t count_status(const std::vector<state::LookupRecord>& records, LookupStatus status) {
-  return static_cast<std::size_t>(
-      std::count_if(records.begin(), records.end(), [&](const auto& r) { return r.status == status; }));
-}
-
 // Every byte of every file in `dir` (the database, its -wal and -shm, the lock).
 bool any_file_contains(const std::filesystem::path& dir, const std::string& needle) {
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
@@ -114,7 +102,7 @@ TEST_SUITE("state::SqliteStore with the engine") {
     std::int64_t run_id = 0;
     {
       auto store = test::open_store(path);
-      auto records = lookups(10);
+      auto records = numbered_lookups(10);
       run_id = store->start_run(state::RunInfo{"/r.csv", "", "http://127.0.0.1:1", "", h.clock.now()}, records);
       h.clock.stop_at(util::TimePoint{} + util::Duration(2min));
       const auto outcome = h.run(*store, records);
@@ -152,7 +140,7 @@ TEST_SUITE("state::SqliteStore with the engine") {
     std::int64_t run_id = 0;
     {
       auto store = test::open_store(path);
-      auto records = lookups(10);
+      auto records = numbered_lookups(10);
       run_id = store->start_run(state::RunInfo{"/r.csv", "", "http://127.0.0.1:1", "", h.clock.now()}, records);
       DyingStore dying(*store);
       CHECK_THROWS_AS(h.run(dying, records), DyingStore::Killed);

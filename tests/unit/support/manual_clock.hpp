@@ -9,6 +9,9 @@
 
 namespace test {
 
+// The instant `since_start` after a ManualClock's start (TimePoint{}), for tests that name instants.
+inline util::TimePoint at(util::Duration since_start) { return util::TimePoint{} + since_start; }
+
 class ManualClock final : public util::Clock {
  public:
   util::TimePoint now() const override { return m_now; }
