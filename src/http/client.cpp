@@ -39,7 +39,8 @@ util::Expected<Response, Failure> Client::send(const Request& request, const Bod
     ++m_stats.requests_sent;
     const util::TimePoint started = m_clock.now();
     auto result = m_transport.send(request);
-    m_limiter.settle_last();
+    const util::TimePoint answered = m_clock.now();
+    m_limiter.settle_last(answered);
 
     AttemptOutcome outcome;
     if (result) {
@@ -69,7 +70,8 @@ util::Expected<Response, Failure> Client::send(const Request& request, const Bod
       event.response = result ? &*result : nullptr;
       event.error = result ? nullptr : &result.error();
       event.attempt = attempt;
-      event.elapsed = m_clock.now() - started;
+      event.started = started;
+      event.elapsed = answered - started;
       m_observer(event);
     }
 

@@ -47,7 +47,8 @@ struct ExchangeEvent {
   const Response* response = nullptr;  // null when the transport failed
   const Error* error = nullptr;
   int attempt = 1;
-  util::Duration elapsed{0};
+  util::TimePoint started{};  // when the attempt was handed to the transport
+  util::Duration elapsed{0};  // until its answer came back: the instant the rate limiter counts it from
 };
 
 class Client {

@@ -41,9 +41,9 @@ bool RateLimiter::acquire(bool* waited) {
   }
 }
 
-void RateLimiter::settle_last() {
+void RateLimiter::settle_last(util::TimePoint answered) {
   if (!m_sent.empty()) {
-    m_sent.back() = std::max(m_sent.back(), m_clock.now());
+    m_sent.back() = std::max(m_sent.back(), answered);
   }
 }
 

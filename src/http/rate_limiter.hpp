@@ -20,10 +20,10 @@ class RateLimiter {
   // `waited` is set to whether any wait was needed.
   bool acquire(bool* waited = nullptr);
 
-  // Moves the last recorded request to now, once its response has arrived. The server counts a
-  // request when it arrives, anywhere between acquire() and the answer; counting it from the answer
-  // keeps N+1 requests out of the server's window whatever the network delay.
-  void settle_last();
+  // Moves the last recorded request to `answered`, the instant its response arrived. The server
+  // counts a request when it arrives, anywhere between acquire() and the answer; counting it from
+  // the answer keeps N+1 requests out of the server's window whatever the network delay.
+  void settle_last(util::TimePoint answered);
 
   // Holds every request back until `instant` (a Retry-After), without recording one.
   void block_until(util::TimePoint instant);

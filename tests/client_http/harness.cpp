@@ -94,8 +94,8 @@ Stack::Stack(const SimProcess& sim, std::string api_key, int rate_limit) : m_bas
   m_session->http().set_observer([this](const http::ExchangeEvent& event) {
     Exchange exchange;
     exchange.attempt = event.attempt;
-    exchange.answered = m_session->clock().now();
-    exchange.started = exchange.answered - event.elapsed;
+    exchange.started = event.started;
+    exchange.answered = event.started + event.elapsed;
     exchange.url = event.request->url;
     for (const auto& [name, value] : event.request->headers) {
       if (name == "X-API-Key") {
