@@ -22,81 +22,10 @@ util::Duration to_duration(double seconds) {
   return std::chrono::round<util::Duration>(std::chrono::duration<double>(seconds));
 }
 
-using Candidate = PollCandidate;
 
-bool by_due(const Candidate& a, const Candidate& b) { return a.due < b.due || (a.due == b.due && a.index < b.index); }
 
-// Every pending job with the instant it is worth a request, the earliest first.
-std::vector<Candidate> useful_polls(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
-                                    const EtaHistory& history) {
-  std::vector<Candidate> out;
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    if (is_pending_job(records[i])) {
-      out.push_back({next_useful_poll(config, records[i], earlier_of(history, i)), i});
-    }
-  }
-  std::sort(out.begin(), out.end(), by_due);
-  return out;
-}
-
-// The instant the next request should go, given the pending jobs ranked by useful poll (a vector
-// or PollSchedule's set, the earliest first): see next_due.
-template <typename Ranked>
-std::optional<util::TimePoint> grouped_due(const Ranked& polls, std::size_t max_ids) {
-  if (polls.empty()) {
-    return std::nullopt;
-  }
-  const util::TimePoint window_end = polls.begin()->due + k_group_window;
-  util::TimePoint due = polls.begin()->due;
-  std::size_t taken = 0;
-  for (auto it = polls.begin(); it != polls.end() && taken < std::max<std::size_t>(max_ids, 1) && it->due <= window_end;
-       ++it, ++taken) {
-    due = it->due;
-  }
-  return due;
-}
-
-// jobs_to_poll, given the pending jobs ranked by useful poll.
-template <typename Ranked>
-std::vector<std::size_t> choose_polls(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
-                                      const EtaHistory& history, util::TimePoint now, std::size_t max_ids,
-                                      const Ranked& polls) {
-  std::vector<std::size_t> chosen;
-  const std::optional<util::TimePoint> due = grouped_due(polls, max_ids);
-  if (!due || *due > now) {
-    return chosen;
-  }
-  auto it = polls.begin();
-  for (; it != polls.end() && it->due <= now; ++it) {
-    if (chosen.size() < max_ids) {
-      chosen.push_back(it->index);
-    }
-  }
-  if (chosen.size() >= max_ids) {
-    return chosen;  // no room for extras: the jobs not yet due need not be looked at
-  }
-  std::vector<Candidate> extra;
-  for (; it != polls.end(); ++it) {
-    const state::LookupRecord& record = records[it->index];
-    const std::optional<EndEstimate> end = predicted_end(record, earlier_of(history, it->index));
-    if (!end || earliest_poll(config, record) > now) {
-      continue;
-    }
-    // Asked about now, the job may next be asked about one cadence later: only worth it if that
-    // still comes before its predicted end.
-    const util::TimePoint submitted = record.submitted_at.value_or(util::TimePoint{});
-    if (now + cadence(config, submitted, now) <= end->at) {
-      extra.push_back({end->at, it->index});
-    }
-  }
-  std::sort(extra.begin(), extra.end(), by_due);
-  for (const Candidate& candidate : extra) {
-    if (chosen.size() >= max_ids) {
-      break;
-    }
-    chosen.push_back(candidate.index);
-  }
-  return chosen;
+bool by_due(const PollCandidate& a, const PollCandidate& b) {
+  return a.due < b.due || (a.due == b.due && a.index < b.index);
 }
 
 }  // namespace
@@ -182,17 +111,7 @@ util::TimePoint next_useful_poll(const EngineConfig& config, const state::Lookup
   return std::max(allowed, end->at + std::max(k_end_margin, end->uncertainty));
 }
 
-std::optional<util::TimePoint> next_due(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
-                                        const EtaHistory& history, std::size_t max_ids) {
-  return grouped_due(useful_polls(config, records, history), max_ids);
-}
-
-std::vector<std::size_t> jobs_to_poll(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
-                                      const EtaHistory& history, util::TimePoint now, std::size_t max_ids) {
-  return choose_polls(config, records, history, now, max_ids, useful_polls(config, records, history));
-}
-
-bool PollSchedule::ByDue::operator()(const Candidate& a, const Candidate& b) const { return by_due(a, b); }
+bool PollSchedule::ByDue::operator()(const PollCandidate& a, const PollCandidate& b) const { return by_due(a, b); }
 
 void PollSchedule::rank(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
                         const EtaHistory& history, std::size_t index) {
@@ -220,14 +139,59 @@ void PollSchedule::rank_all(const EngineConfig& config, const std::vector<state:
 }
 
 std::optional<util::TimePoint> PollSchedule::next_due(std::size_t max_ids) const {
-  return grouped_due(m_ranked, max_ids);
+  if (m_ranked.empty()) {
+    return std::nullopt;
+  }
+  const util::TimePoint window_end = m_ranked.begin()->due + k_group_window;
+  util::TimePoint due = m_ranked.begin()->due;
+  std::size_t taken = 0;
+  for (auto it = m_ranked.begin();
+       it != m_ranked.end() && taken < std::max<std::size_t>(max_ids, 1) && it->due <= window_end; ++it, ++taken) {
+    due = it->due;
+  }
+  return due;
 }
 
 std::vector<std::size_t> PollSchedule::jobs_to_poll(const EngineConfig& config,
                                                      const std::vector<state::LookupRecord>& records,
                                                      const EtaHistory& history, util::TimePoint now,
                                                      std::size_t max_ids) const {
-  return choose_polls(config, records, history, now, max_ids, m_ranked);
+  std::vector<std::size_t> chosen;
+  const std::optional<util::TimePoint> due = next_due(max_ids);
+  if (!due || *due > now) {
+    return chosen;
+  }
+  auto it = m_ranked.begin();
+  for (; it != m_ranked.end() && it->due <= now; ++it) {
+    if (chosen.size() < max_ids) {
+      chosen.push_back(it->index);
+    }
+  }
+  if (chosen.size() >= max_ids) {
+    return chosen;  // no room for extras: the jobs not yet due need not be looked at
+  }
+  std::vector<PollCandidate> extra;
+  for (; it != m_ranked.end(); ++it) {
+    const state::LookupRecord& record = records[it->index];
+    const std::optional<EndEstimate> end = predicted_end(record, earlier_of(history, it->index));
+    if (!end || earliest_poll(config, record) > now) {
+      continue;
+    }
+    // Asked about now, the job may next be asked about one cadence later: only worth it if that
+    // still comes before its predicted end.
+    const util::TimePoint submitted = record.submitted_at.value_or(util::TimePoint{});
+    if (now + cadence(config, submitted, now) <= end->at) {
+      extra.push_back({end->at, it->index});
+    }
+  }
+  std::sort(extra.begin(), extra.end(), by_due);
+  for (const PollCandidate& candidate : extra) {
+    if (chosen.size() >= max_ids) {
+      break;
+    }
+    chosen.push_back(candidate.index);
+  }
+  return chosen;
 }
 
 }  // namespace engine

@@ -104,31 +104,16 @@ util::TimePoint refine_by(const EngineConfig& config, util::TimePoint submitted_
 util::TimePoint next_useful_poll(const EngineConfig& config, const state::LookupRecord& record,
                                  const std::optional<EtaReport>& earlier);
 
-// The instant the next request should go: the latest next_useful_poll among the jobs due within
-// k_group_window of the first one, or the instant `max_ids` of them are due; nullopt when no job
-// is pending.
-std::optional<util::TimePoint> next_due(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
-                                        const EtaHistory& history, std::size_t max_ids);
-
-// The job ids to ask about at `now`, at most `max_ids`; empty before next_due. Every job whose
-// next_useful_poll has come (the most overdue first), then, since an extra id costs nothing, jobs
-// the cadence allows whose poll now would not hold back their poll at the predicted end (a fresh
-// report sharpens the prediction), the nearest to their end first.
-std::vector<std::size_t> jobs_to_poll(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
-                                      const EtaHistory& history, util::TimePoint now, std::size_t max_ids);
-
 // A pending job and the instant it is worth a request (its next_useful_poll).
 struct PollCandidate {
   util::TimePoint due;
   std::size_t index;  // into the records
 };
 
-// next_due and jobs_to_poll without ranking every pending job again for each call: a job's
-// next_useful_poll depends on its record and its earlier report alone, never on the instant, so
-// the ranking changes only where a request changed a record. The engine re-ranks those (rank);
-// between requests, next_due reads the first max_ids of the ranking, and jobs_to_poll looks past
-// the jobs that are due only when they leave room for extras. Answers exactly as the free
-// functions would over the same records.
+// The pending jobs ranked by next_useful_poll, the earliest first. A job's next_useful_poll
+// depends on its record and its earlier report alone, never on the instant, so the ranking changes
+// only where a request changed a record: the engine re-ranks those (rank) rather than every job
+// for each request and each wake-up. Re-ranked that way, it answers as one ranked afresh.
 class PollSchedule {
  public:
   // Ranks every record afresh (the start of a run).
@@ -137,7 +122,16 @@ class PollSchedule {
   void rank(const EngineConfig& config, const std::vector<state::LookupRecord>& records, const EtaHistory& history,
             std::size_t index);
 
+  // The instant the next request should go: the latest next_useful_poll among the jobs due within
+  // k_group_window of the first one, or the instant `max_ids` of them are due; nullopt when no job
+  // is pending. Reads at most `max_ids` of the ranking.
   std::optional<util::TimePoint> next_due(std::size_t max_ids) const;
+
+  // The job ids to ask about at `now`, at most `max_ids`; empty before next_due. Every job whose
+  // next_useful_poll has come (the most overdue first), then, since an extra id costs nothing, jobs
+  // the cadence allows whose poll now would not hold back their poll at the predicted end (a fresh
+  // report sharpens the prediction), the nearest to their end first. The jobs not yet due are
+  // looked at only when the due ones leave room for extras.
   std::vector<std::size_t> jobs_to_poll(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
                                         const EtaHistory& history, util::TimePoint now, std::size_t max_ids) const;
 
