@@ -15,8 +15,6 @@ namespace {
 
 // Handles are hashed and compared eight bytes at a time, ASCII-lower-cased in a register: a
 // byte at a time (FNV-1a before) cost more than reading the row they came from.
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 using util::load_word;
 using util::ascii_lower_word;
 using util::load_half_word;
@@ -63,12 +61,7 @@ bool same(const UniqueLookup& lookup, core::Platform platform, std::string_view 
       return false;
     }
   }
-  for (; i < handle.size(); ++i) {
-    if (lower(lookup.handle[i]) != lower(handle[i])) {
-      return false;
-    }
-  }
-  return true;
+  return util::equals_ignoring_case(lookup.handle.substr(i), handle.substr(i));
 }
 
 constexpr std::uint64_t k_index_mask = 0xFFFFFFFFULL;
