@@ -20,9 +20,6 @@ namespace {
 
 constexpr std::size_t k_invalid_kept = 20;
 constexpr std::size_t k_reserve_cap = 2'000'000;
-// Arena blocks double from 64 KiB (small rosters stay small) to 2 MiB, allocated aligned so that
-// each of those is one huge page.
-constexpr std::size_t k_arena_first_block = 64 * 1024;
 // Lookups hashed and prefetched ahead of the one being de-duplicated: enough to overlap the
 // table's cache misses (about 100 ns each on the benchmark machine) with reading the next rows.
 // Halfway, a lookup whose slot is by then in cache and holds a likely match has that match
@@ -148,25 +145,24 @@ std::string invalid_reason(const RowRef& row) {
 
 }  // namespace
 
-void HandleArena::FreeBlock::operator()(char* block) const { std::free(block); }
+void HandleArena::FreeBlock::operator()(char* block) const { free_zeroed(block, size); }
+
+void HandleArena::expect(std::size_t bytes) {
+  if (m_blocks.empty()) {
+    m_next_block = std::clamp(bytes, k_first_block, k_huge_page_bytes);
+  }
+}
 
 std::string_view HandleArena::store(std::string_view text) {
   if (text.empty()) {
     return {};
   }
   if (text.size() > m_left) {
-    const std::size_t block = m_blocks.empty() ? k_arena_first_block : std::min(m_block * 2, k_huge_page_bytes);
-    m_block = std::max(block, text.size());
-    m_blocks.push_back(std::unique_ptr<char[], FreeBlock>(static_cast<char*>(
-        m_block == k_huge_page_bytes ? std::aligned_alloc(k_huge_page_bytes, m_block) : std::malloc(m_block))));
-    if (!m_blocks.back()) {
-      throw std::bad_alloc();
-    }
-    if (m_block == k_huge_page_bytes) {
-      advise_huge_pages(m_blocks.back().get(), m_block);
-    }
+    const std::size_t block = std::max(m_next_block, text.size());
+    m_blocks.push_back(std::unique_ptr<char[], FreeBlock>(static_cast<char*>(allocate_zeroed(block)), FreeBlock{block}));
+    m_next_block = std::min(block * 2, k_huge_page_bytes);
     m_free = m_blocks.back().get();
-    m_left = m_block;
+    m_left = block;
   }
   char* const stored = m_free;
   std::memcpy(stored, text.data(), text.size());
@@ -213,7 +209,7 @@ util::Expected<RosterIndex, RosterError> index_roster(const std::string& path, c
   const auto file_size = std::filesystem::file_size(path, size_error);
   if (!size_error) {
     index.lookups.reserve(std::min<std::uintmax_t>(file_size / 8, k_reserve_cap));
-    advise_huge_pages(index.lookups.data(), index.lookups.capacity() * sizeof(UniqueLookup));
+    index.handles.expect(file_size / 2);
   }
   Deduplicator dedup(index);
   RowRef row;

@@ -301,7 +301,7 @@ TEST_SUITE("roster::LookupTable") {
       for (std::size_t at = 0; at < length; ++at) {
         CAPTURE(length);
         CAPTURE(at);
-        std::vector<roster::UniqueLookup> lookups;
+        roster::UniqueLookups lookups;
         std::vector<std::string> texts;
         for (unsigned byte = 1; byte < 256; ++byte) {
           std::string handle(length, 'q');
