@@ -145,11 +145,13 @@ TEST_SUITE("roster::index_roster") {
   TEST_CASE("index_roster: agrees with RosterReader rows and CellLookup::key() on random rosters") {
     std::mt19937 random(7);
     for (const char* layout : {"long", "wide"}) {
-      for (int round = 0; round < 4; ++round) {
+      // The last round spans several of the batches the reading thread hands over (16,384
+      // lookups each): wide rows then also straddle batches.
+      for (const std::size_t rows : {3000, 3000, 3000, 3000, 40000}) {
         CAPTURE(layout);
-        CAPTURE(round);
+        CAPTURE(rows);
         TempDir dir;
-        const auto path = dir.write("r.csv", random_roster(random, layout, 3000));
+        const auto path = dir.write("r.csv", random_roster(random, layout, rows));
         const ReferenceIndex expected = reference_index(path);
         const roster::RosterIndex index = index_ok(path);
         CHECK(index.rows == expected.row_count);
@@ -290,6 +292,21 @@ TEST_SUITE("roster::index_roster") {
     REQUIRE_FALSE(index.has_value());
     CHECK(index.error().code == ExitCode::roster_unusable);
     CHECK(index.error().message == "roster.csv:3: unterminated quoted field (a \" opened here is never closed)");
+  }
+
+  TEST_CASE("index_roster: a read error after many batches of lookups is still the error, with its line") {
+    TempDir dir;
+    std::string text = "platform,handle\n";
+    for (int row = 0; row < 60000; ++row) {
+      text += "tiktok,creator" + std::to_string(row % 45000) + "\n";
+    }
+    text += "tiktok,\"broken\n";
+    roster::Options options;
+    options.display_name = "roster.csv";
+    auto index = roster::index_roster(dir.write("r.csv", text), options);
+    REQUIRE_FALSE(index.has_value());
+    CHECK(index.error().code == ExitCode::roster_unusable);
+    CHECK(index.error().message == "roster.csv:60002: unterminated quoted field (a \" opened here is never closed)");
   }
 }
 
