@@ -50,16 +50,17 @@ std::uint64_t LookupTable::hash(core::Platform platform, std::string_view handle
 namespace {
 
 bool same(const UniqueLookup& lookup, core::Platform platform, std::string_view handle) {
-  if (lookup.platform != platform || lookup.handle.size() != handle.size()) {
+  const std::string_view known = lookup.handle();
+  if (lookup.platform() != platform || known.size() != handle.size()) {
     return false;
   }
   std::size_t i = 0;
   for (; i + 8 <= handle.size(); i += 8) {
-    if (ascii_lower_word(load_word(lookup.handle.data() + i)) != ascii_lower_word(load_word(handle.data() + i))) {
+    if (ascii_lower_word(load_word(known.data() + i)) != ascii_lower_word(load_word(handle.data() + i))) {
       return false;
     }
   }
-  return util::equals_ignoring_case(lookup.handle.substr(i), handle.substr(i));
+  return util::equals_ignoring_case(known.substr(i), handle.substr(i));
 }
 
 constexpr std::uint64_t k_index_mask = 0xFFFFFFFFULL;

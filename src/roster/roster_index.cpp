@@ -7,6 +7,8 @@
 #include <exception>
 #include <filesystem>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <system_error>
 #include <thread>
 
@@ -83,7 +85,7 @@ class Deduplicator {
     if (m_added - m_done > k_handle_stage) {
       const Pending& late = m_pending[(m_added - 1 - k_handle_stage) % k_pipeline];
       if (late.likely_match && *late.likely_match < m_index.lookups.size()) {
-        __builtin_prefetch(m_index.lookups[*late.likely_match].handle.data());
+        __builtin_prefetch(m_index.lookups[*late.likely_match].handle().data());
       }
     }
   }
@@ -102,8 +104,7 @@ class Deduplicator {
     }
     const auto [found, inserted] = m_index.table.insert(m_index.lookups, lookup.hash, lookup.platform, lookup.handle);
     if (inserted) {
-      m_index.lookups.push_back(
-          UniqueLookup{lookup.platform, m_index.handles.store(lookup.handle), lookup.line, 1});
+      m_index.lookups.emplace_back(lookup.platform, m_index.handles.store(lookup.handle), lookup.line);
       m_row_found.push_back(found);
       return;
     }
@@ -111,7 +112,7 @@ class Deduplicator {
     // A wide row may name one creator twice; it still counts as one row for that lookup.
     if (std::find(m_row_found.begin(), m_row_found.end(), found) == m_row_found.end()) {
       m_row_found.push_back(found);
-      ++m_index.lookups[found].rows;
+      m_index.lookups[found].count_row();
     }
   }
 
@@ -235,6 +236,17 @@ class ReadingThread {
 };
 
 }  // namespace
+
+UniqueLookup::UniqueLookup(core::Platform platform, std::string_view handle, std::size_t first_line)
+    : m_handle(handle.data()),
+      m_first_line(first_line),
+      m_handle_size(static_cast<std::uint16_t>(handle.size())),
+      m_platform(static_cast<std::uint8_t>(platform)) {
+  static_assert(4 * k_max_handle_chars <= UINT16_MAX && core::k_all_platforms.size() < UINT8_MAX);
+  if (handle.size() > UINT16_MAX) {
+    throw std::length_error("UniqueLookup: a handle of " + std::to_string(handle.size()) + " bytes");
+  }
+}
 
 void HandleArena::FreeBlock::operator()(char* block) const { free_zeroed(block, size); }
 
