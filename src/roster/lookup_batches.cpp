@@ -2,6 +2,11 @@
 
 namespace roster {
 
+LookupBatch::LookupBatch(std::size_t capacity) : m_capacity(capacity) {
+  m_entries.reserve(capacity);
+  m_text.reserve(capacity * 24);  // a typical handle, so that most batches never grow
+}
+
 void LookupBatch::add(core::Platform platform, std::string_view handle, std::size_t line, std::size_t record) {
   m_entries.push_back(Entry{platform, static_cast<std::uint32_t>(m_text.size()),
                             static_cast<std::uint32_t>(handle.size()), line, record});

@@ -29,7 +29,7 @@ class LookupBatch {
     std::size_t record = 0;
   };
 
-  explicit LookupBatch(std::size_t capacity) : m_capacity(capacity) {}
+  explicit LookupBatch(std::size_t capacity);
 
   void add(core::Platform platform, std::string_view handle, std::size_t line, std::size_t record);
   std::string_view handle(const Entry& entry) const { return {m_text.data() + entry.handle_offset, entry.handle_size}; }
