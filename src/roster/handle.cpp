@@ -116,20 +116,21 @@ class NameFinder {
     }
   }
 
-  std::optional<core::Platform> find(const PackedName& cell) const {
+  // The platform `cell` names, or nullptr.
+  const core::Platform* find(const PackedName& cell) const {
     const std::uint8_t slot = m_slots[shape(cell)];
     if (slot == k_none) {
-      return std::nullopt;
+      return nullptr;
     }
     if (slot != k_several) {
-      return same(m_names[slot], cell) ? std::optional(m_names[slot].platform) : std::nullopt;
+      return same(m_names[slot], cell) ? &m_names[slot].platform : nullptr;
     }
     for (const PackedName& known : m_names) {  // two names share a shape: never so far, but kept right
       if (same(known, cell)) {
-        return known.platform;
+        return &known.platform;
       }
     }
-    return std::nullopt;
+    return nullptr;
   }
 
  private:
@@ -235,16 +236,21 @@ std::string_view handle_problem(std::string_view handle) {
   return {};
 }
 
-std::optional<core::Platform> platform_from_cell(std::string_view cell) {
+const core::Platform* platform_in_cell(std::string_view cell) {
   static const NameFinder names;
   const std::string_view name = util::trim(cell);
   // Lower-cased a word at a time and compared as two words, rather than compared
   // case-insensitively byte by byte: this runs on every row of a long roster. Longer text names
   // no platform (every name fits in 16 bytes).
   if (name.size() > 16) {
-    return std::nullopt;
+    return nullptr;
   }
   return names.find(packed(name, core::Platform::tiktok));
+}
+
+std::optional<core::Platform> platform_from_cell(std::string_view cell) {
+  const core::Platform* const found = platform_in_cell(cell);
+  return found != nullptr ? std::optional<core::Platform>(*found) : std::nullopt;
 }
 
 std::string quoted_excerpt(std::string_view text) {
