@@ -4,18 +4,20 @@
 #
 #   bench/quote_bench.sh [ROSTER]     default: ${TMPDIR:-/tmp}/roster-1m.csv, generated when missing
 #
-# Runs quote and csv.reader alternately, RUNS times each (default 3), so that both see the same load
-# on a shared machine, and reports rows/s from user+sys CPU time (the figure to compare: it moves
-# least with the machine's load) and from wall time, their ratios (medians of the runs), quote's
-# peak RSS (/usr/bin/time -v) and the machine. Exit status 0 whether or not a target is met; 1 when
-# something could not run. Environment: ROSTER_ENRICH (default build/roster-enrich), PYTHON
-# (default python3), RUNS.
+# Runs quote and csv.reader alternately, RUNS times each (default 5), so that both see the same load
+# on a shared machine, and reports rows/s from wall time and from user+sys CPU time, their ratios
+# (medians of the runs), quote's peak RSS (/usr/bin/time -v) and the machine. The target is judged
+# by wall time, the rows per second a user waits for: quote reads the roster on one thread and
+# de-duplicates on another, so its CPU time is no longer its wall time even on an idle machine (the
+# CPU ratio is printed beside it). Exit status 0 whether or not a target is met; 1 when something
+# could not run. Environment: ROSTER_ENRICH (default build/roster-enrich), PYTHON (default
+# python3), RUNS.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 binary="${ROSTER_ENRICH:-$root/build/roster-enrich}"
 python="${PYTHON:-python3}"
-runs="${RUNS:-3}"
+runs="${RUNS:-5}"
 roster="${1:-${TMPDIR:-/tmp}/roster-1m.csv}"
 rows=1000000
 
@@ -29,22 +31,27 @@ fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/quote-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-# One measured command: prints "user sys wall maxrss_kb" from /usr/bin/time -v.
+# One measured command: prints "user sys wall maxrss_kb": CPU and RSS from /usr/bin/time -v, wall
+# from the clock around it in nanoseconds (time -v rounds to 10 ms, 8% of quote's time here).
 measure() {
-  local log="$work/time.log"
+  local log="$work/time.log" start end
+  start=$(date +%s%N)
   /usr/bin/time -v -o "$log" "$@" >"$work/out.txt"
-  awk -F': ' '
+  end=$(date +%s%N)
+  awk -F': ' -v wall="$(((end - start) / 1000))" '
     /User time/ { user = $2 } /System time/ { sys = $2 } /Maximum resident/ { rss = $2 }
-    /Elapsed \(wall clock\)/ { n = split($2, p, ":"); wall = 0; for (i = 1; i <= n; i++) wall = wall * 60 + p[i] }
-    END { printf "%s %s %s %s\n", user, sys, wall, rss }' "$log"
+    END { printf "%s %s %.6f %s\n", user, sys, wall / 1e6, rss }' "$log"
 }
 
 quote=(env -u CREATORSCORE_API_KEY "$binary" quote "$roster")
-csv_reader=("$python" -c 'import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline=""))))' "$roster")
+# The interpreter itself, not a launcher in front of it: a pyenv shim costs about 0.3 s per start
+# on the benchmark machine, half of what csv.reader takes to read the roster.
+interpreter="$("$python" -c 'import sys; print(sys.executable)')"
+csv_reader=("$interpreter" -c 'import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline=""))))' "$roster")
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(free -g | awk '/^Mem:/ { print $2 " GiB" }')"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "roster: $roster ($(du -m "$roster" | cut -f1) MB, $rows rows); quote: $binary; $("$python" --version 2>&1)"
+echo "roster: $roster ($(du -m "$roster" | cut -f1) MB, $rows rows); quote: $binary; csv.reader: $interpreter ($("$interpreter" --version 2>&1))"
 echo
 
 printf '%-12s %3s %7s %7s %7s %9s %12s %12s\n' what run user sys wall "RSS MB" "rows/s CPU" "rows/s wall"
@@ -75,10 +82,10 @@ awk -v rows="$rows" '
     for (i = 1; i <= n["csv.reader"]; i++) { pc[i] = c["csv.reader", i]; pw[i] = w["csv.reader", i] }
     q_cpu = median(qc, n["quote"]); q_wall = median(qw, n["quote"])
     p_cpu = median(pc, n["csv.reader"]); p_wall = median(pw, n["csv.reader"])
-    printf "\nmedian rows/s  quote %.0f CPU, %.0f wall;  csv.reader %.0f CPU, %.0f wall\n", q_cpu, q_wall, p_cpu, p_wall
-    printf "ratio quote/csv.reader: %.2fx by CPU time, %.2fx by wall time\n", q_cpu / p_cpu, q_wall / p_wall
+    printf "\nmedian rows/s  quote %.0f wall, %.0f CPU;  csv.reader %.0f wall, %.0f CPU\n", q_wall, q_cpu, p_wall, p_cpu
+    printf "ratio quote/csv.reader: %.2fx by wall time, %.2fx by CPU time\n", q_wall / p_wall, q_cpu / p_cpu
     printf "quote peak RSS: %.1f MB (largest of the runs)\n\n", rss / 1024
-    printf "target rows/s >= 5x csv.reader (CPU time): %s (%.2fx)\n", (q_cpu / p_cpu >= 5 ? "MET" : "NOT MET"), q_cpu / p_cpu
-    printf "target peak RSS <= 200 MB:                 %s (%.1f MB)\n", (rss / 1024 <= 200 ? "MET" : "NOT MET"), rss / 1024
+    printf "target rows/s >= 5x csv.reader (wall time): %s (%.2fx)\n", (q_wall / p_wall >= 5 ? "MET" : "NOT MET"), q_wall / p_wall
+    printf "target peak RSS <= 200 MB:                  %s (%.1f MB)\n", (rss / 1024 <= 200 ? "MET" : "NOT MET"), rss / 1024
   }' "$work/results"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -44,11 +44,14 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://creatorscore.io")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
 # Depends: computed by dpkg-shlibdeps from the binary's libraries where it is installed (dpkg-dev,
 # which scripts/install-deps.sh installs); otherwise what dpkg-shlibdeps gives on Debian 12.
+# libcurl4 is named by hand: it is dlopen'ed (src/http/curl_library.hpp), so dpkg-shlibdeps cannot
+# see it. 7.85.0 is the first with CURLOPT_PROTOCOLS_STR, which the transport sets.
 find_program(DPKG_SHLIBDEPS_EXECUTABLE dpkg-shlibdeps)
 if(DPKG_SHLIBDEPS_EXECUTABLE)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.85.0)")  # CPack appends what dpkg-shlibdeps finds
 else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
-      "libc6 (>= 2.34), libcsv3 (>= 3.0.3), libcurl4 (>= 7.16.2), libgcc-s1 (>= 3.0), libsqlite3-0 (>= 3.20.0), libstdc++6 (>= 11)")
+      "libc6 (>= 2.34), libcsv3 (>= 3.0.3), libcurl4 (>= 7.85.0), libgcc-s1 (>= 3.0), libsqlite3-0 (>= 3.20.0), libstdc++6 (>= 11)")
 endif()
 include(CPack)

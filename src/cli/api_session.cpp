@@ -86,6 +86,12 @@ ApiSession::ApiSession(const GlobalOptions& options, std::string base_url, std::
                 "https://creatorscore.io/account/api)");
   }
   m_clock = std::make_unique<util::RealClock>(resolve_time_scale(), stop_flag);
+  // Checked before anything is opened or sent (a run's state file, the account request): without
+  // libcurl no request can go out. 69, as sysexits(3) says of EX_UNAVAILABLE, "a support program or
+  // file does not exist"; a library missing from the system is no bug of roster-enrich (70).
+  if (auto problem = http::curl_unavailable_reason()) {
+    throw Fatal(ExitCode::api_unavailable, std::move(*problem));
+  }
   http::CurlOptions curl_options;
   curl_options.allow_insecure_http = options.allow_insecure_http;
   m_transport = std::make_unique<http::CurlTransport>(curl_options);

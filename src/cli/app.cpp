@@ -2,7 +2,6 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <curl/curl.h>
 #include <exception>
 #include <memory>
 #include <sstream>
@@ -11,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/global_options.hpp"
 #include "core/exit_code.hpp"
+#include "http/curl_transport.hpp"
 
 namespace cli {
 
@@ -69,8 +69,8 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
 }  // namespace
 
 int run(int argc, char** argv) {
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-
+  // libcurl is loaded and initialised by the first API session, not here: most starts (--help,
+  // --version, status, quote without a key) send no request (http/curl_transport.hpp).
   CLI::App app{k_description, "roster-enrich"};
   app.set_version_flag("--version", std::string("roster-enrich ") + ROSTER_ENRICH_VERSION);
   app.formatter(std::make_shared<CommandListFormatter>());
@@ -136,10 +136,10 @@ int run(int argc, char** argv) {
   } catch (const std::exception& bug) {
     // Every expected failure is a value or a core::Fatal; reaching here is a bug in roster-enrich.
     std::fprintf(stderr, "roster-enrich: internal error: %s; please report it\n", bug.what());
-    curl_global_cleanup();
+    http::release_curl();
     return k_internal_error;
   }
-  curl_global_cleanup();
+  http::release_curl();
   return static_cast<int>(code);
 }
 

@@ -42,8 +42,8 @@ RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, 
   m_records.resize(index.lookups.size());
   for (std::size_t i = 0; i < m_records.size(); ++i) {
     m_records[i].index = i;
-    m_records[i].platform = index.lookups[i].platform;
-    m_records[i].handle = index.lookups[i].handle;
+    m_records[i].platform = index.lookups[i].platform();
+    m_records[i].handle = index.lookups[i].handle();
   }
   auto snapshot = m_store->find_incomplete_run();
   if (!snapshot) {

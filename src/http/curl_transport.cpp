@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include "http/curl_library.hpp"
 #include "http/url_policy.hpp"
 #include "util/text.hpp"
 
@@ -9,8 +10,9 @@ namespace http {
 
 namespace {
 
+// Only a list built through the loaded library reaches it (unique_ptr never deletes null).
 struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  void operator()(curl_slist* list) const { curl_library()->slist_free_all(list); }
 };
 using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
 
@@ -72,20 +74,23 @@ ErrorKind kind_of(CURLcode code) {
 }  // namespace
 
 struct CurlTransport::Handle {
-  CURL* easy = nullptr;
+  CURL* easy = nullptr;  // null when libcurl could not be loaded or initialised
   // curl's own detail of the last failure ("SSL certificate problem: self-signed certificate"),
   // which says more than the generic text for its code (CURLOPT_ERRORBUFFER(3)). Lives as long as
   // the handle that writes into it.
   char error_detail[CURL_ERROR_SIZE] = {};
   ~Handle() {
     if (easy != nullptr) {
-      curl_easy_cleanup(easy);
+      curl_library()->easy_cleanup(easy);
     }
   }
 };
 
 CurlTransport::CurlTransport(CurlOptions options) : m_options(options), m_handle(std::make_unique<Handle>()) {
-  m_handle->easy = curl_easy_init();
+  // The first transport loads libcurl (see curl_library.hpp); a start that sends nothing never does.
+  if (const auto& library = curl_library()) {
+    m_handle->easy = library->easy_init();
+  }
 }
 
 CurlTransport::~CurlTransport() = default;
@@ -96,18 +101,24 @@ util::Expected<Response, Error> CurlTransport::send(const Request& request) {
       return util::unexpected(Error{ErrorKind::refused, *problem});
     }
   }
+  const auto& library = curl_library();
+  if (!library) {
+    // Not retried (refused): a missing library will not appear between two attempts.
+    return util::unexpected(Error{ErrorKind::refused, library.error()});
+  }
+  const CurlLibrary& curl = *library;
   CURL* easy = m_handle->easy;
   if (easy == nullptr) {
     return util::unexpected(Error{ErrorKind::other, "libcurl could not be initialised"});
   }
   // Reset per request but keep the handle: its connection cache gives keep-alive to the API.
-  curl_easy_reset(easy);
+  curl.easy_reset(easy);
   Response response;
   Sink sink{&response, m_options.max_response_bytes, false};
   Slist headers;
   for (const auto& [name, value] : request.headers) {
     const std::string line = name + ": " + value;
-    curl_slist* appended = curl_slist_append(headers.get(), line.c_str());
+    curl_slist* appended = curl.slist_append(headers.get(), line.c_str());
     if (appended == nullptr) {
       return util::unexpected(Error{ErrorKind::other, "out of memory building request headers"});
     }
@@ -115,36 +126,36 @@ util::Expected<Response, Error> CurlTransport::send(const Request& request) {
     headers.reset(appended);
   }
   const std::string user_agent = std::string("roster-enrich/") + ROSTER_ENRICH_VERSION;
-  curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(easy, CURLOPT_USERAGENT, user_agent.c_str());
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connect_timeout.count()));
-  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.total_timeout.count()));
+  curl.easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+  curl.easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
+  curl.easy_setopt(easy, CURLOPT_USERAGENT, user_agent.c_str());
+  curl.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connect_timeout.count()));
+  curl.easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.total_timeout.count()));
   m_handle->error_detail[0] = '\0';
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, m_handle->error_detail);
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &sink);
-  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect would carry the key elsewhere
-  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);   // never switched off
-  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+  curl.easy_setopt(easy, CURLOPT_ERRORBUFFER, m_handle->error_detail);
+  curl.easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+  curl.easy_setopt(easy, CURLOPT_WRITEDATA, &sink);
+  curl.easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+  curl.easy_setopt(easy, CURLOPT_HEADERDATA, &sink);
+  curl.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl.easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect would carry the key elsewhere
+  curl.easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);   // never switched off
+  curl.easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl.easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
   // Refuses at once a body whose Content-Length is past the cap; on_body catches the others.
-  curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(m_options.max_response_bytes));
+  curl.easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(m_options.max_response_bytes));
   if (request.method == Method::post) {
-    curl_easy_setopt(easy, CURLOPT_POST, 1L);
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl.easy_setopt(easy, CURLOPT_POST, 1L);
+    curl.easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
+    curl.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   } else {
-    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    curl.easy_setopt(easy, CURLOPT_HTTPGET, 1L);
   }
 
-  const CURLcode code = curl_easy_perform(easy);
+  const CURLcode code = curl.easy_perform(easy);
   long status = 0;
-  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+  curl.easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
   if ((sink.over_cap || code == CURLE_FILESIZE_EXCEEDED) && status != 0) {
     // An oversized answer is a malformed one, as a truncated body is: keep its status for the retry
     // policy and the error line, free what arrived (PRODUCT.md: "Responses are capped in size").
@@ -159,7 +170,7 @@ util::Expected<Response, Error> CurlTransport::send(const Request& request) {
     // the default branch reports it as a transport error, which is retried.)
     const std::string_view detail = util::trim(m_handle->error_detail);
     const ErrorKind kind = kind_of(code);
-    std::string message = (detail.empty() ? std::string(curl_easy_strerror(code)) : std::string(detail)) + " (" +
+    std::string message = (detail.empty() ? std::string(curl.easy_strerror(code)) : std::string(detail)) + " (" +
                           url_host(request.url) + ")";
     if (kind == ErrorKind::tls) {
       message += "; certificates are always verified: the server's must chain to a CA this system trusts";
@@ -169,5 +180,14 @@ util::Expected<Response, Error> CurlTransport::send(const Request& request) {
   response.status = static_cast<int>(status);
   return response;
 }
+
+std::optional<std::string> curl_unavailable_reason() {
+  if (const auto& library = curl_library(); !library) {
+    return library.error();
+  }
+  return std::nullopt;
+}
+
+void release_curl() { release_curl_library(); }
 
 }  // namespace http

@@ -1,10 +1,12 @@
 #pragma once
 
 // The libcurl Transport: one reused easy handle (keep-alive to the API), TLS verification always
-// on, the proxy variables libcurl honours, connect and total timeouts, a response-size cap.
+// on, the proxy variables libcurl honours, connect and total timeouts, a response-size cap. The
+// first transport created loads libcurl (http/curl_library); if it cannot, send() says why.
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/transport.hpp"
@@ -40,5 +42,14 @@ class CurlTransport final : public Transport {
   CurlOptions m_options;
   std::unique_ptr<Handle> m_handle;
 };
+
+// Why no CurlTransport can send from this process (libcurl.so.4 missing or broken), in one line
+// that says what to install; nothing when they can. Loads libcurl if no transport has yet, so that
+// a command can fail before it starts work rather than at its first request.
+std::optional<std::string> curl_unavailable_reason();
+
+// curl_global_cleanup, if libcurl was ever loaded (a start that sent nothing never loads it). For
+// the end of the process, once every CurlTransport is gone.
+void release_curl();
 
 }  // namespace http

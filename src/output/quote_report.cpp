@@ -35,7 +35,7 @@ QuoteReport make_quote(const roster::RosterIndex& index, const std::string& rost
   // Counted per platform first: map look-ups per lookup cost 3% of quote on a million-row roster.
   std::array<std::size_t, k_platform_slots> counts{};
   for (const roster::UniqueLookup& lookup : index.lookups) {
-    ++counts[slot(lookup.platform)];
+    ++counts[slot(lookup.platform())];
   }
   for (const core::Platform platform : core::k_all_platforms) {
     const std::size_t count = counts[slot(platform)];

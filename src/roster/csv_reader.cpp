@@ -400,33 +400,58 @@ struct CsvReader::Impl {
     return true;
   }
 
-  // next_plain's view of 16 bytes from `p`: a bit per delimiter, per LF, and per byte that makes a
-  // line other than plain (quote, CR, NUL, >= 0x80).
+  // next_plain's view of 16 bytes: a bit per delimiter, per LF, and per byte that makes a line
+  // other than plain (quote, CR, NUL, >= 0x80). Made once per line, so that the bytes compared
+  // with are set up once rather than per block.
   struct PlainBits {
     unsigned delimiters;
     unsigned line_ends;
     unsigned refused;
   };
-  PlainBits plain_bits(const char* p) const {
+  class PlainScanner {
+   public:
+    explicit PlainScanner(char delimiter)
 #if defined(__SSE2__)
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i refused =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\r'))),
-                     _mm_cmpeq_epi8(bytes, _mm_setzero_si128()));
-    return {static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(delimiter)))),
-            static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')))),
-            static_cast<unsigned>(_mm_movemask_epi8(refused) | _mm_movemask_epi8(bytes))};
-#else
-    PlainBits bits{0, 0, 0};
-    for (unsigned i = 0; i < k_scan_bytes; ++i) {
-      const auto c = static_cast<unsigned char>(p[i]);
-      bits.delimiters |= c == static_cast<unsigned char>(delimiter) ? 1U << i : 0U;
-      bits.line_ends |= c == '\n' ? 1U << i : 0U;
-      bits.refused |= (c == '"' || c == '\r' || c == 0 || c >= 0x80) ? 1U << i : 0U;
+        : m_delimiter(_mm_set1_epi8(delimiter)),
+          m_line_end(_mm_set1_epi8('\n')),
+          m_quote(_mm_set1_epi8('"')),
+          m_cr(_mm_set1_epi8('\r')) {
     }
-    return bits;
+#else
+        : m_delimiter(delimiter) {
+    }
 #endif
-  }
+
+    PlainBits operator()(const char* p) const {
+#if defined(__SSE2__)
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const __m128i refused = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, m_quote), _mm_cmpeq_epi8(bytes, m_cr)),
+                                           _mm_cmpeq_epi8(bytes, _mm_setzero_si128()));
+      return {static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, m_delimiter))),
+              static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, m_line_end))),
+              static_cast<unsigned>(_mm_movemask_epi8(refused) | _mm_movemask_epi8(bytes))};
+#else
+      PlainBits bits{0, 0, 0};
+      for (unsigned i = 0; i < k_scan_bytes; ++i) {
+        const auto c = static_cast<unsigned char>(p[i]);
+        bits.delimiters |= c == static_cast<unsigned char>(m_delimiter) ? 1U << i : 0U;
+        bits.line_ends |= c == '\n' ? 1U << i : 0U;
+        bits.refused |= (c == '"' || c == '\r' || c == 0 || c >= 0x80) ? 1U << i : 0U;
+      }
+      return bits;
+#endif
+    }
+
+   private:
+#if defined(__SSE2__)
+    __m128i m_delimiter;
+    __m128i m_line_end;
+    __m128i m_quote;
+    __m128i m_cr;
+#else
+    char m_delimiter;
+#endif
+  };
 
   // next_plain's end of a line from `p`, a quote, with nothing but plain text since the line's
   // start: the LF ending the line (maybe the sentinel) when every later field is plain or quoted
@@ -484,8 +509,9 @@ struct CsvReader::Impl {
     std::size_t field = 0;
     const char* field_start = begin;
     const char* line_end = nullptr;
+    const PlainScanner scan(delimiter);
     for (const char* block = begin; line_end == nullptr; block += k_scan_bytes) {
-      const PlainBits bits = plain_bits(block);
+      const PlainBits bits = scan(block);
       unsigned in_line = ~0U;  // the bits before the first LF of the block, if any
       if (bits.line_ends != 0) {
         const unsigned first_lf = static_cast<unsigned>(__builtin_ctz(bits.line_ends));

@@ -26,6 +26,10 @@ std::string_view handle_problem(std::string_view handle);
 
 // The platform a cell names, trimmed and compared case-insensitively; `twitter` is x. No allocation.
 std::optional<core::Platform> platform_from_cell(std::string_view cell);
+// The same as a pointer to static storage, or nullptr: for the per-row path. GCC 12 builds an
+// optional return value on the stack a field at a time and reads it back whole, a store-forwarding
+// stall that took a third of this function's time.
+const core::Platform* platform_in_cell(std::string_view cell);
 
 // Roster text quoted inside a reason: its first 40 characters, control characters as `?`, then
 // `...` when it was longer.

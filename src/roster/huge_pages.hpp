@@ -1,18 +1,44 @@
 #pragma once
 
-// Transparent huge pages for the few large arrays of a RosterIndex. They are touched at random (the
-// lookup table, and the lookups it points to), and on the benchmark machine (a VM, THP in
-// `madvise` mode) 4 KiB pages made page faults and TLB misses the largest cost of indexing a
-// 1,000,000-row roster. Internal to roster/.
+// Memory for the few large arrays of a RosterIndex (the lookup table, the lookups, the handles),
+// in transparent huge pages. They are touched at random or grow by the megabyte, and on the
+// benchmark machine (a VM, THP in `madvise` mode) a 4 KiB page fault costs about 11 us: 4 KiB
+// pages made page faults the largest cost of indexing a 1,000,000-row roster. A huge page is
+// granted only to a 2 MiB-aligned range advised before it is first touched, which malloc cannot
+// promise (its large blocks start 16 bytes into a page), hence mmap here. Internal to roster/.
 
 #include <cstddef>
+#include <new>
 
 namespace roster {
 
 inline constexpr std::size_t k_huge_page_bytes = 2 * 1024 * 1024;
 
-// Asks for huge pages on the whole 2 MiB pages inside [data, data + bytes). Only a hint: without
-// THP, or for smaller ranges, nothing changes. Call before the memory is first touched.
-void advise_huge_pages(void* data, std::size_t bytes);
+// `bytes` of zero-filled memory. From `k_huge_page_bytes` up: mapped on its own, 2 MiB-aligned,
+// advised for huge pages (a hint: without THP it is plain pages). Smaller: from calloc. Throws
+// std::bad_alloc when there is no memory.
+void* allocate_zeroed(std::size_t bytes);
+// Frees what allocate_zeroed(bytes) returned, given the same `bytes`.
+void free_zeroed(void* data, std::size_t bytes) noexcept;
+
+// A std::vector allocator over allocate_zeroed, for arrays that may grow large.
+template <class T>
+struct ZeroedAllocator {
+  using value_type = T;
+  ZeroedAllocator() = default;
+  template <class U>
+  ZeroedAllocator(const ZeroedAllocator<U>&) noexcept {}
+  T* allocate(std::size_t count) {
+    if (count > static_cast<std::size_t>(-1) / sizeof(T)) {
+      throw std::bad_array_new_length();
+    }
+    return static_cast<T*>(allocate_zeroed(count * sizeof(T)));
+  }
+  void deallocate(T* data, std::size_t count) noexcept { free_zeroed(data, count * sizeof(T)); }
+  template <class U>
+  bool operator==(const ZeroedAllocator<U>&) const noexcept {
+    return true;
+  }
+};
 
 }  // namespace roster

@@ -1,9 +1,7 @@
 // LookupTable: open addressing with linear probing, load factor at most 1/2. A slot keeps the
 // high 32 bits of the hash, which also choose its position, so growing never reads the lookups.
 
-#include <cstdlib>
 #include <cstring>
-#include <new>
 
 #include "roster/huge_pages.hpp"
 #include "roster/roster.hpp"
@@ -52,23 +50,24 @@ std::uint64_t LookupTable::hash(core::Platform platform, std::string_view handle
 namespace {
 
 bool same(const UniqueLookup& lookup, core::Platform platform, std::string_view handle) {
-  if (lookup.platform != platform || lookup.handle.size() != handle.size()) {
+  const std::string_view known = lookup.handle();
+  if (lookup.platform() != platform || known.size() != handle.size()) {
     return false;
   }
   std::size_t i = 0;
   for (; i + 8 <= handle.size(); i += 8) {
-    if (ascii_lower_word(load_word(lookup.handle.data() + i)) != ascii_lower_word(load_word(handle.data() + i))) {
+    if (ascii_lower_word(load_word(known.data() + i)) != ascii_lower_word(load_word(handle.data() + i))) {
       return false;
     }
   }
-  return util::equals_ignoring_case(lookup.handle.substr(i), handle.substr(i));
+  return util::equals_ignoring_case(known.substr(i), handle.substr(i));
 }
 
 constexpr std::uint64_t k_index_mask = 0xFFFFFFFFULL;
 
 }  // namespace
 
-std::optional<std::size_t> LookupTable::find(const std::vector<UniqueLookup>& lookups, core::Platform platform,
+std::optional<std::size_t> LookupTable::find(const UniqueLookups& lookups, core::Platform platform,
                                              std::string_view handle) const {
   if (m_capacity == 0) {
     return std::nullopt;
@@ -90,15 +89,9 @@ std::optional<std::size_t> LookupTable::find(const std::vector<UniqueLookup>& lo
   }
 }
 
-std::pair<std::size_t, bool> LookupTable::insert(const std::vector<UniqueLookup>& lookups, core::Platform platform,
+std::pair<std::size_t, bool> LookupTable::insert(const UniqueLookups& lookups, core::Platform platform,
                                                  std::string_view handle) {
   return insert(lookups, hash(platform, handle), platform, handle);
-}
-
-void LookupTable::prefetch(std::uint64_t hash) const {
-  if (m_capacity != 0) {
-    __builtin_prefetch(&m_slots[(hash >> 32) & (m_capacity - 1)]);
-  }
 }
 
 std::optional<std::size_t> LookupTable::likely_match(std::uint64_t hash) const {
@@ -112,7 +105,7 @@ std::optional<std::size_t> LookupTable::likely_match(std::uint64_t hash) const {
   return (slot & k_index_mask) - 1;
 }
 
-std::pair<std::size_t, bool> LookupTable::insert(const std::vector<UniqueLookup>& lookups, std::uint64_t hash,
+std::pair<std::size_t, bool> LookupTable::insert(const UniqueLookups& lookups, std::uint64_t hash,
                                                  core::Platform platform, std::string_view handle) {
   if ((m_size + 1) * 2 > m_capacity) {
     grow(m_capacity == 0 ? 64 : m_capacity * 2);
@@ -136,7 +129,9 @@ std::pair<std::size_t, bool> LookupTable::insert(const std::vector<UniqueLookup>
   }
 }
 
-void LookupTable::FreeSlots::operator()(std::uint64_t* slots) const { std::free(slots); }
+void LookupTable::FreeSlots::operator()(std::uint64_t* slots) const {
+  free_zeroed(slots, capacity * sizeof(std::uint64_t));
+}
 
 void LookupTable::reserve(std::size_t lookups) {
   std::size_t capacity = m_capacity == 0 ? 64 : m_capacity;
@@ -151,11 +146,8 @@ void LookupTable::reserve(std::size_t lookups) {
 void LookupTable::grow(std::size_t capacity) {
   const std::size_t old_capacity = m_capacity;
   std::unique_ptr<std::uint64_t[], FreeSlots> old = std::move(m_slots);
-  m_slots.reset(static_cast<std::uint64_t*>(std::calloc(capacity, sizeof(std::uint64_t))));
-  if (!m_slots) {
-    throw std::bad_alloc();
-  }
-  advise_huge_pages(m_slots.get(), capacity * sizeof(std::uint64_t));
+  m_slots = std::unique_ptr<std::uint64_t[], FreeSlots>(
+      static_cast<std::uint64_t*>(allocate_zeroed(capacity * sizeof(std::uint64_t))), FreeSlots{capacity});
   m_capacity = capacity;
   // Old slots in order land in two ascending runs of the new table (a slot's position gains one
   // bit), so rehashing streams through memory rather than missing the cache per slot.

@@ -19,13 +19,23 @@ std::string_view mismatch(TextPool& texts, Platform linked, std::string_view sou
                     " is " + std::string(core::platform_name(expected)));
 }
 
-// A cell holding a handle or a link, for a creator on `expected` (nullopt: the row names none).
+void set_platform(LookupRef& out, const Platform* platform) {
+  if (platform != nullptr) {
+    out.platform = *platform;
+  } else {
+    out.platform.reset();
+  }
+}
+
+// A cell holding a handle or a link, for a creator on `*expected` (nullptr: the row names none).
 // `source` says where `expected` came from, for the mismatch reason ("the platform", "the column").
-void read_handle_or_link(std::string_view cell, std::optional<Platform> expected, std::string_view source,
+// A pointer, not an optional by value: GCC 12 built that on the stack a field at a time and read it
+// back whole for the call, a store-forwarding stall on every row.
+void read_handle_or_link(std::string_view cell, const Platform* expected, std::string_view source,
                          LookupRef& out, TextPool& texts) {
   if (const std::string_view handle = strip_handle(cell); is_plain_handle(handle)) {
     out.handle = handle;  // the common case, settled in one pass over the handle: valid, not a link
-    out.platform = expected;
+    set_platform(out, expected);
     return;
   }
   if (looks_like_link(cell)) {
@@ -38,15 +48,15 @@ void read_handle_or_link(std::string_view cell, std::optional<Platform> expected
       return;
     }
     out.handle = handle;
-    if (expected && *expected != linked) {
-      out.platform = expected;
+    if (expected != nullptr && *expected != linked) {
+      out.platform = *expected;
       out.invalid_reason = mismatch(texts, linked, source, *expected);
       return;
     }
     out.platform = linked;
   } else {
     out.handle = strip_handle(cell);
-    out.platform = expected;
+    set_platform(out, expected);
   }
   out.invalid_reason = handle_problem(out.handle);
 }
@@ -55,20 +65,20 @@ void read_long(const ColumnMap& columns, std::span<const std::string_view> cells
                TextPool& texts) {
   const std::string_view handle_cell = cell_at(cells, columns.handle_column);
   if (columns.fixed_platform) {
-    read_handle_or_link(handle_cell, columns.fixed_platform, "--platform", out, texts);
+    read_handle_or_link(handle_cell, &*columns.fixed_platform, "--platform", out, texts);
     return;
   }
   const std::string_view platform_cell = util::trim(cell_at(cells, *columns.platform_column));
   if (platform_cell.empty()) {
     // A link says which platform it is; a bare handle needs the platform column.
-    read_handle_or_link(handle_cell, std::nullopt, "", out, texts);
+    read_handle_or_link(handle_cell, nullptr, "", out, texts);
     if (out.valid() && !out.platform) {
       out.invalid_reason = "platform is empty";
     }
     return;
   }
-  const std::optional<Platform> platform = platform_from_cell(platform_cell);
-  if (!platform) {
+  const Platform* const platform = platform_in_cell(platform_cell);
+  if (platform == nullptr) {
     out.handle = strip_handle(handle_cell);
     out.invalid_reason = out.handle.empty() ? std::string_view("handle is empty")
                                             : texts.keep("unknown platform '" + quoted_excerpt(platform_cell) + "'");
@@ -161,7 +171,7 @@ void read_lookups(const ColumnMap& columns, const std::vector<std::string>& head
     }
     LookupRef& lookup = lookups.emplace_back();
     lookup.column = header[index];
-    read_handle_or_link(cell, platform, "the column", lookup, texts);
+    read_handle_or_link(cell, &platform, "the column", lookup, texts);
   }
 }
 

@@ -5,10 +5,9 @@
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
-#include <curl/curl.h>
-
 #include <cstdio>
 
+#include "http/curl_transport.hpp"
 #include "sim_process.hpp"
 
 namespace {
@@ -21,7 +20,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "client_http_tests: skipped: set CREATORSCORE_SIM to the creatorscore-sim binary\n");
     return k_skipped;
   }
-  curl_global_init(CURL_GLOBAL_DEFAULT);
+  // libcurl is loaded by the first CurlTransport, as in roster-enrich (http/curl_library.hpp).
   int result = k_skipped;
   {
     client_http::SimProcess probe(1.0, {});
@@ -32,6 +31,6 @@ int main(int argc, char** argv) {
       result = context.run();
     }
   }
-  curl_global_cleanup();
+  http::release_curl();
   return result;
 }

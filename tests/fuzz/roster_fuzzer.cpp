@@ -89,7 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto index = roster::index_roster(path, detected);
   if (index) {
     for (std::size_t i = 0; i < index->lookups.size(); ++i) {
-      if (index->find(index->lookups[i].platform, index->lookups[i].handle) != i) {
+      if (index->find(index->lookups[i].platform(), index->lookups[i].handle()) != i) {
         __builtin_trap();
       }
     }

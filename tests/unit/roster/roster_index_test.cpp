@@ -145,11 +145,13 @@ TEST_SUITE("roster::index_roster") {
   TEST_CASE("index_roster: agrees with RosterReader rows and CellLookup::key() on random rosters") {
     std::mt19937 random(7);
     for (const char* layout : {"long", "wide"}) {
-      for (int round = 0; round < 4; ++round) {
+      // The last round spans several of the batches the reading thread hands over (16,384
+      // lookups each): wide rows then also straddle batches.
+      for (const std::size_t rows : {3000, 3000, 3000, 3000, 40000}) {
         CAPTURE(layout);
-        CAPTURE(round);
+        CAPTURE(rows);
         TempDir dir;
-        const auto path = dir.write("r.csv", random_roster(random, layout, 3000));
+        const auto path = dir.write("r.csv", random_roster(random, layout, rows));
         const ReferenceIndex expected = reference_index(path);
         const roster::RosterIndex index = index_ok(path);
         CHECK(index.rows == expected.row_count);
@@ -161,12 +163,12 @@ TEST_SUITE("roster::index_roster") {
         CHECK(expected.duplicate_lookups > 50u);
         for (std::size_t i = 0; i < expected.keys.size(); ++i) {
           const roster::UniqueLookup& lookup = index.lookups[i];
-          CHECK(std::string(core::platform_name(lookup.platform)) + '\x1f' + util::to_lower(lookup.handle) ==
+          CHECK(std::string(core::platform_name(lookup.platform())) + '\x1f' + util::to_lower(lookup.handle()) ==
                 expected.keys[i]);
-          CHECK(lookup.handle == expected.handles[i]);
-          CHECK(lookup.first_line == expected.first_lines[i]);
-          CHECK(lookup.rows == expected.rows[i]);
-          CHECK(index.find(lookup.platform, ascii_upper(lookup.handle)) == i);
+          CHECK(lookup.handle() == expected.handles[i]);
+          CHECK(lookup.first_line() == expected.first_lines[i]);
+          CHECK(lookup.rows() == expected.rows[i]);
+          CHECK(index.find(lookup.platform(), ascii_upper(lookup.handle())) == i);
         }
         REQUIRE(index.first_invalid.size() == expected.first_invalid.size());
         for (std::size_t i = 0; i < expected.first_invalid.size(); ++i) {
@@ -193,14 +195,14 @@ TEST_SUITE("roster::index_roster") {
     CHECK(index.invalid_rows == 1u);
     CHECK(index.duplicate_lookups == 3u);
     REQUIRE(index.lookups.size() == 3u);
-    CHECK(index.lookups[0].platform == Platform::tiktok);
-    CHECK(index.lookups[0].handle == "Ann");  // the first spelling
-    CHECK(index.lookups[0].first_line == 2u);
-    CHECK(index.lookups[0].rows == 3u);
-    CHECK(index.lookups[1].platform == Platform::x);
-    CHECK(index.lookups[1].handle == "bob");
-    CHECK(index.lookups[1].rows == 2u);
-    CHECK(index.lookups[2].platform == Platform::instagram);
+    CHECK(index.lookups[0].platform() == Platform::tiktok);
+    CHECK(index.lookups[0].handle() == "Ann");  // the first spelling
+    CHECK(index.lookups[0].first_line() == 2u);
+    CHECK(index.lookups[0].rows() == 3u);
+    CHECK(index.lookups[1].platform() == Platform::x);
+    CHECK(index.lookups[1].handle() == "bob");
+    CHECK(index.lookups[1].rows() == 2u);
+    CHECK(index.lookups[2].platform() == Platform::instagram);
     CHECK(index.find(Platform::tiktok, "ANN") == 0u);
     CHECK(index.find(Platform::x, "bob") == 1u);
     CHECK_FALSE(index.find(Platform::instagram, "bob"));
@@ -237,8 +239,8 @@ TEST_SUITE("roster::index_roster") {
     CHECK(index.rows == 4u);
     CHECK(index.invalid_rows == 2u);
     REQUIRE(index.lookups.size() == 3u);
-    CHECK(index.lookups[0].rows == 1u);  // x/ann, named twice by row 1
-    CHECK(index.lookups[1].rows == 2u);  // tiktok/ann
+    CHECK(index.lookups[0].rows() == 1u);  // x/ann, named twice by row 1
+    CHECK(index.lookups[1].rows() == 2u);  // tiktok/ann
     CHECK(index.duplicate_lookups == 2u);
     REQUIRE(index.first_invalid.size() == 2u);
     CHECK(index.first_invalid[0].reason == "no handle in any platform column");
@@ -291,6 +293,21 @@ TEST_SUITE("roster::index_roster") {
     CHECK(index.error().code == ExitCode::roster_unusable);
     CHECK(index.error().message == "roster.csv:3: unterminated quoted field (a \" opened here is never closed)");
   }
+
+  TEST_CASE("index_roster: a read error after many batches of lookups is still the error, with its line") {
+    TempDir dir;
+    std::string text = "platform,handle\n";
+    for (int row = 0; row < 60000; ++row) {
+      text += "tiktok,creator" + std::to_string(row % 45000) + "\n";
+    }
+    text += "tiktok,\"broken\n";
+    roster::Options options;
+    options.display_name = "roster.csv";
+    auto index = roster::index_roster(dir.write("r.csv", text), options);
+    REQUIRE_FALSE(index.has_value());
+    CHECK(index.error().code == ExitCode::roster_unusable);
+    CHECK(index.error().message == "roster.csv:60002: unterminated quoted field (a \" opened here is never closed)");
+  }
 }
 
 TEST_SUITE("roster::LookupTable") {
@@ -301,7 +318,7 @@ TEST_SUITE("roster::LookupTable") {
       for (std::size_t at = 0; at < length; ++at) {
         CAPTURE(length);
         CAPTURE(at);
-        std::vector<roster::UniqueLookup> lookups;
+        roster::UniqueLookups lookups;
         std::vector<std::string> texts;
         for (unsigned byte = 1; byte < 256; ++byte) {
           std::string handle(length, 'q');
@@ -312,10 +329,10 @@ TEST_SUITE("roster::LookupTable") {
         for (const std::string& text : texts) {
           const auto [index, inserted] = table.insert(lookups, core::Platform::tiktok, text);
           if (inserted) {
-            lookups.push_back(roster::UniqueLookup{core::Platform::tiktok, text, 1, 1});
+            lookups.emplace_back(core::Platform::tiktok, text, 1);
           }
           REQUIRE(index < lookups.size());
-          CHECK(util::to_lower(lookups[index].handle) == util::to_lower(text));
+          CHECK(util::to_lower(lookups[index].handle()) == util::to_lower(text));
           CHECK(roster::LookupTable::hash(core::Platform::tiktok, text) ==
                 roster::LookupTable::hash(core::Platform::tiktok, util::to_lower(text)));
         }

@@ -33,7 +33,7 @@ TEST_SUITE("roster::samples") {
     REQUIRE(index.first_invalid.size() == 1u);
     CHECK(index.first_invalid[0].line == 18u);
     CHECK(index.first_invalid[0].reason == "handle contains a space");
-    CHECK(index.lookups.at(*index.find(Platform::x, "devbuilds")).rows == 2u);
+    CHECK(index.lookups.at(*index.find(Platform::x, "devbuilds")).rows() == 2u);
   }
 
   TEST_CASE("index_roster: samples/roster-url.csv, url layout") {
