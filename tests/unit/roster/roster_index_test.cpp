@@ -145,7 +145,7 @@ TEST_SUITE("roster::index_roster") {
   TEST_CASE("index_roster: agrees with RosterReader rows and CellLookup::key() on random rosters") {
     std::mt19937 random(7);
     for (const char* layout : {"long", "wide"}) {
-      // The last round spans several of the batches the reading thread hands over (16,384
+      // The last round spans several of the batches the reading thread hands over (4,096
       // lookups each): wide rows then also straddle batches.
       for (const std::size_t rows : {3000, 3000, 3000, 3000, 40000}) {
         CAPTURE(layout);
