@@ -21,6 +21,12 @@ void* allocate_zeroed(std::size_t bytes);
 // Frees what allocate_zeroed(bytes) returned, given the same `bytes`.
 void free_zeroed(void* data, std::size_t bytes) noexcept;
 
+// A unique_ptr deleter for a block from allocate_zeroed(bytes).
+struct FreeZeroed {
+  std::size_t bytes = 0;
+  void operator()(void* data) const noexcept { free_zeroed(data, bytes); }
+};
+
 // A std::vector allocator over allocate_zeroed, for arrays that may grow large.
 template <class T>
 struct ZeroedAllocator {

@@ -129,10 +129,6 @@ std::pair<std::size_t, bool> LookupTable::insert(const UniqueLookups& lookups, s
   }
 }
 
-void LookupTable::FreeSlots::operator()(std::uint64_t* slots) const {
-  free_zeroed(slots, capacity * sizeof(std::uint64_t));
-}
-
 void LookupTable::reserve(std::size_t lookups) {
   std::size_t capacity = m_capacity == 0 ? 64 : m_capacity;
   while (lookups * 2 > capacity) {
@@ -145,9 +141,10 @@ void LookupTable::reserve(std::size_t lookups) {
 
 void LookupTable::grow(std::size_t capacity) {
   const std::size_t old_capacity = m_capacity;
-  std::unique_ptr<std::uint64_t[], FreeSlots> old = std::move(m_slots);
-  m_slots = std::unique_ptr<std::uint64_t[], FreeSlots>(
-      static_cast<std::uint64_t*>(allocate_zeroed(capacity * sizeof(std::uint64_t))), FreeSlots{capacity});
+  std::unique_ptr<std::uint64_t[], FreeZeroed> old = std::move(m_slots);
+  const std::size_t bytes = capacity * sizeof(std::uint64_t);
+  m_slots = std::unique_ptr<std::uint64_t[], FreeZeroed>(static_cast<std::uint64_t*>(allocate_zeroed(bytes)),
+                                                         FreeZeroed{bytes});
   m_capacity = capacity;
   // Old slots in order land in two ascending runs of the new table (a slot's position gains one
   // bit), so rehashing streams through memory rather than missing the cache per slot.

@@ -152,13 +152,9 @@ class HandleArena {
   void expect(std::size_t bytes);
 
  private:
-  struct FreeBlock {
-    std::size_t size;  // no initialiser: see FreeSlots
-    void operator()(char* block) const;
-  };
   // Blocks double from 64 KiB (small rosters stay small) to 2 MiB, each of those one huge page.
   static constexpr std::size_t k_first_block = 64 * 1024;
-  std::vector<std::unique_ptr<char[], FreeBlock>> m_blocks;
+  std::vector<std::unique_ptr<char[], FreeZeroed>> m_blocks;
   std::size_t m_next_block = k_first_block;
   char* m_free = nullptr;
   std::size_t m_left = 0;
@@ -199,13 +195,9 @@ class LookupTable {
 
  private:
   void grow(std::size_t capacity);
-  struct FreeSlots {
-    std::size_t capacity;  // no initialiser: unique_ptr needs this default-constructible inside LookupTable
-    void operator()(std::uint64_t* slots) const;
-  };
   // 0: empty; else (hash high 32 bits << 32) | (index + 1). From allocate_zeroed, not a vector:
   // a new table's pages stay untouched until used (no memset), and can be huge pages.
-  std::unique_ptr<std::uint64_t[], FreeSlots> m_slots;
+  std::unique_ptr<std::uint64_t[], FreeZeroed> m_slots;
   std::size_t m_capacity = 0;  // slots, a power of two
   std::size_t m_size = 0;
 };

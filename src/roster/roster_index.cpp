@@ -250,8 +250,6 @@ UniqueLookup::UniqueLookup(core::Platform platform, std::string_view handle, std
   }
 }
 
-void HandleArena::FreeBlock::operator()(char* block) const { free_zeroed(block, size); }
-
 void HandleArena::expect(std::size_t bytes) {
   if (m_blocks.empty()) {
     m_next_block = std::clamp(bytes, k_first_block, k_huge_page_bytes);
@@ -264,7 +262,7 @@ std::string_view HandleArena::store(std::string_view text) {
   }
   if (text.size() > m_left) {
     const std::size_t block = std::max(m_next_block, text.size());
-    m_blocks.push_back(std::unique_ptr<char[], FreeBlock>(static_cast<char*>(allocate_zeroed(block)), FreeBlock{block}));
+    m_blocks.push_back(std::unique_ptr<char[], FreeZeroed>(static_cast<char*>(allocate_zeroed(block)), FreeZeroed{block}));
     m_next_block = std::min(block * 2, k_huge_page_bytes);
     m_free = m_blocks.back().get();
     m_left = block;
