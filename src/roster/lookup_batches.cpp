@@ -37,19 +37,11 @@ LookupBatch* LookupBatchQueue::empty_batch() {
 }
 
 void LookupBatchQueue::publish(LookupBatch* batch) {
-  {
-    const std::lock_guard lock(m_mutex);
-    m_published.push_back(batch);
-  }
-  m_changed.notify_all();
+  change_and_notify([&] { m_published.push_back(batch); });
 }
 
 void LookupBatchQueue::finish() {
-  {
-    const std::lock_guard lock(m_mutex);
-    m_finished = true;
-  }
-  m_changed.notify_all();
+  change_and_notify([&] { m_finished = true; });
 }
 
 LookupBatch* LookupBatchQueue::next_batch() {
@@ -65,19 +57,11 @@ LookupBatch* LookupBatchQueue::next_batch() {
 
 void LookupBatchQueue::recycle(LookupBatch* batch) {
   batch->clear();
-  {
-    const std::lock_guard lock(m_mutex);
-    m_empty.push_back(batch);
-  }
-  m_changed.notify_all();
+  change_and_notify([&] { m_empty.push_back(batch); });
 }
 
 void LookupBatchQueue::cancel() {
-  {
-    const std::lock_guard lock(m_mutex);
-    m_cancelled = true;
-  }
-  m_changed.notify_all();
+  change_and_notify([&] { m_cancelled = true; });
 }
 
 }  // namespace roster

@@ -68,6 +68,16 @@ class LookupBatchQueue {
   void cancel();  // empty_batch() returns nullptr from now on
 
  private:
+  // Runs `change` under the lock, then wakes every waiter: each side waits on the other's changes.
+  template <class Change>
+  void change_and_notify(Change change) {
+    {
+      const std::lock_guard lock(m_mutex);
+      change();
+    }
+    m_changed.notify_all();
+  }
+
   std::mutex m_mutex;
   std::condition_variable m_changed;
   std::deque<LookupBatch> m_batches;  // a deque: the pointers handed out stay valid
