@@ -204,4 +204,27 @@ TEST_SUITE("roster::next_lookups") {
     CHECK(walk("a,b\nx\"y,1\n", 2) == std::vector<std::string>{"plain 1 a [a,b]", "error 2"});
     CHECK(walk("a,b,x\"y\n", 2) == std::vector<std::string>{"error 1"});
   }
+
+  TEST_CASE("next_plain: fields, quotes and line ends on either side of its 64-byte steps") {
+    // A first field of 0 to 140 bytes puts the delimiters, the quoted note and the LF of each line
+    // at every offset from a step's start, in the first, second and third step.
+    std::string content;
+    std::vector<std::string> expected;
+    for (std::size_t size = 0; size <= 140; ++size) {
+      const std::string first(size, 'a' + static_cast<char>(size % 26));
+      const std::string line = first + ",p" + std::to_string(size) + ",\"n, " + std::to_string(size) + "\"";
+      content += line + "\n";
+      expected.push_back(first + "|p" + std::to_string(size) + "|" + line);
+    }
+    TempDir dir;
+    const auto path = dir.write("r.csv", content);
+    roster::CsvReader reader(std::fopen(path.c_str(), "rb"), ',');
+    std::vector<std::string_view> fields(2);
+    std::string_view line;
+    std::vector<std::string> got;
+    while (reader.next_plain(fields, line)) {
+      got.push_back(std::string(fields[0]) + "|" + std::string(fields[1]) + "|" + std::string(line));
+    }
+    CHECK(got == expected);
+  }
 }
