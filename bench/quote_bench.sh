@@ -6,7 +6,8 @@
 #
 # Runs quote and csv.reader alternately, RUNS times each (default 5), so that both see the same load
 # on a shared machine, and reports rows/s from wall time and from user+sys CPU time, their ratios
-# (medians of the runs), quote's peak RSS (/usr/bin/time -v) and the machine. The target is judged
+# (medians of the runs), quote's peak RSS (/usr/bin/time -v, in a second, untimed run of each) and
+# the machine. The target is judged
 # by wall time, the rows per second a user waits for: quote reads the roster on one thread and
 # de-duplicates on another, so its CPU time is no longer its wall time even on an idle machine (the
 # CPU ratio is printed beside it). Exit status 0 whether or not a target is met; 1 when something
@@ -31,19 +32,24 @@ fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/quote-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-# One measured command: prints "user sys wall maxrss_kb": CPU and RSS from /usr/bin/time -v, wall
-# from the clock around it in nanoseconds (time -v rounds to 10 ms, 8% of quote's time here).
+# One timed command: prints "user sys wall" in seconds, from bash's `time`, which times the
+# command's own fork, exec, run and exit to the millisecond and nothing else. Timing through
+# `date` before and after /usr/bin/time, as this script did until 2026-12-02, added about 20 ms of
+# process start-ups to every command (19 ms around /bin/true on the benchmark machine): 2% of
+# csv.reader's time but a fifth of quote's, so the ratio was understated by that much.
 measure() {
-  local log="$work/time.log" start end
-  start=$(date +%s%N)
-  /usr/bin/time -v -o "$log" "$@" >"$work/out.txt"
-  end=$(date +%s%N)
-  awk -F': ' -v wall="$(((end - start) / 1000))" '
-    /User time/ { user = $2 } /System time/ { sys = $2 } /Maximum resident/ { rss = $2 }
-    END { printf "%s %s %.6f %s\n", user, sys, wall / 1e6, rss }' "$log"
+  local TIMEFORMAT='%3U %3S %3R'
+  { time "$@" >"$work/out.txt" 2>"$work/err.txt"; } 2>&1
 }
 
-quote=(env -u CREATORSCORE_API_KEY "$binary" quote "$roster")
+# Peak RSS of one more, untimed run, in kB (GNU time -v).
+peak_rss() {
+  /usr/bin/time -v -o "$work/time.log" "$@" >/dev/null 2>&1
+  awk -F': ' '/Maximum resident/ { print $2 }' "$work/time.log"
+}
+
+unset CREATORSCORE_API_KEY  # quote asks the API for nothing then
+quote=("$binary" quote "$roster")
 # The interpreter itself, not a launcher in front of it: a pyenv shim costs about 0.3 s per start
 # on the benchmark machine, half of what csv.reader takes to read the roster.
 interpreter="$("$python" -c 'import sys; print(sys.executable)')"
@@ -51,19 +57,22 @@ csv_reader=("$interpreter" -c 'import csv,sys; print(sum(1 for _ in csv.reader(o
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(free -g | awk '/^Mem:/ { print $2 " GiB" }')"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+# What the timing itself costs: the fork, exec and exit of a program that does nothing.
+empty="$(for _ in 1 2 3 4 5; do measure /bin/true; done | awk '{ print $3 }' | sort -n | sed -n 3p)"
 echo "roster: $roster ($(du -m "$roster" | cut -f1) MB, $rows rows); quote: $binary; csv.reader: $interpreter ($("$interpreter" --version 2>&1))"
+echo "timing: bash's time around each command; /bin/true takes ${empty} s that way here (median of 5)"
 echo
 
 printf '%-12s %3s %7s %7s %7s %9s %12s %12s\n' what run user sys wall "RSS MB" "rows/s CPU" "rows/s wall"
 for run in $(seq 1 "$runs"); do
-  read -r user sys wall rss < <(measure "${quote[@]}")
+  read -r user sys wall < <(measure "${quote[@]}")
   got="$(awk '$1 == "rows" { print $2 }' "$work/out.txt")"
   [ "$got" = "$rows" ] || { echo "quote read ${got:-no} rows, expected $rows" >&2; exit 1; }
-  echo "quote $run $user $sys $wall $rss" >>"$work/results"
-  read -r p_user p_sys p_wall p_rss < <(measure "${csv_reader[@]}")
+  echo "quote $run $user $sys $wall $(peak_rss "${quote[@]}")" >>"$work/results"
+  read -r p_user p_sys p_wall < <(measure "${csv_reader[@]}")
   got="$(cat "$work/out.txt")"
   [ "$got" = "$((rows + 1))" ] || { echo "csv.reader read ${got:-no} records, expected $((rows + 1))" >&2; exit 1; }
-  echo "csv.reader $run $p_user $p_sys $p_wall $p_rss" >>"$work/results"
+  echo "csv.reader $run $p_user $p_sys $p_wall $(peak_rss "${csv_reader[@]}")" >>"$work/results"
 done
 
 awk -v rows="$rows" '
@@ -73,7 +82,7 @@ awk -v rows="$rows" '
   }
   {
     cpu = $3 + $4; wall = $5
-    printf "%-12s %3d %7.2f %7.2f %7.2f %9.1f %12.0f %12.0f\n", $1, $2, $3, $4, wall, $6 / 1024, rows / cpu, rows / wall
+    printf "%-12s %3d %7.3f %7.3f %7.3f %9.1f %12.0f %12.0f\n", $1, $2, $3, $4, wall, $6 / 1024, rows / cpu, rows / wall
     n[$1]++; c[$1, n[$1]] = rows / cpu; w[$1, n[$1]] = rows / wall
     if ($1 == "quote" && $6 > rss) rss = $6
   }
