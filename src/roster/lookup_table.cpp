@@ -1,6 +1,8 @@
-// LookupTable: open addressing with linear probing, load factor at most 1/2. A slot keeps the
-// high 32 bits of the hash, which also choose its position, so growing never reads the lookups.
+// LookupTable: open addressing with linear probing, load factor at most 2/3. A slot keeps the
+// high 32 bits of the hash, which also choose its position (scaled to the capacity, which need not
+// be a power of two), so growing never reads the lookups.
 
+#include <algorithm>
 #include <cstring>
 
 #include "roster/huge_pages.hpp"
@@ -74,8 +76,7 @@ std::optional<std::size_t> LookupTable::find(const UniqueLookups& lookups, core:
   }
   const std::uint64_t hash = LookupTable::hash(platform, handle);
   const std::uint64_t tag = hash & ~k_index_mask;
-  const std::size_t mask = m_capacity - 1;
-  for (std::size_t i = (hash >> 32) & mask;; i = (i + 1) & mask) {
+  for (std::size_t i = home(hash);; i = next(i)) {
     const std::uint64_t slot = m_slots[i];
     if (slot == 0) {
       return std::nullopt;
@@ -98,7 +99,7 @@ std::optional<std::size_t> LookupTable::likely_match(std::uint64_t hash) const {
   if (m_capacity == 0) {
     return std::nullopt;
   }
-  const std::uint64_t slot = m_slots[(hash >> 32) & (m_capacity - 1)];
+  const std::uint64_t slot = m_slots[home(hash)];
   if (slot == 0 || (slot & ~k_index_mask) != (hash & ~k_index_mask)) {
     return std::nullopt;
   }
@@ -107,12 +108,11 @@ std::optional<std::size_t> LookupTable::likely_match(std::uint64_t hash) const {
 
 std::pair<std::size_t, bool> LookupTable::insert(const UniqueLookups& lookups, std::uint64_t hash,
                                                  core::Platform platform, std::string_view handle) {
-  if ((m_size + 1) * 2 > m_capacity) {
+  if ((m_size + 1) * 3 > m_capacity * 2) {
     grow(m_capacity == 0 ? 64 : m_capacity * 2);
   }
   const std::uint64_t tag = hash & ~k_index_mask;
-  const std::size_t mask = m_capacity - 1;
-  for (std::size_t i = (hash >> 32) & mask;; i = (i + 1) & mask) {
+  for (std::size_t i = home(hash);; i = next(i)) {
     const std::uint64_t slot = m_slots[i];
     if (slot == 0) {
       const std::size_t index = lookups.size();
@@ -130,11 +130,15 @@ std::pair<std::size_t, bool> LookupTable::insert(const UniqueLookups& lookups, s
 }
 
 void LookupTable::reserve(std::size_t lookups) {
-  std::size_t capacity = m_capacity == 0 ? 64 : m_capacity;
-  while (lookups * 2 > capacity) {
-    capacity *= 2;
+  // Two thirds full at most, in whole huge pages once that large: 1,000,000 lookups take 12 MB
+  // rather than the 16 MB of the power of two at most half full this used before. On the
+  // benchmark VM fresh memory is what costs most in half the runs (BENCHMARKS.md).
+  constexpr std::size_t k_slots_per_huge_page = k_huge_page_bytes / sizeof(std::uint64_t);
+  std::size_t capacity = std::max<std::size_t>(64, lookups + lookups / 2 + 1);
+  if (capacity >= k_slots_per_huge_page) {
+    capacity = (capacity + k_slots_per_huge_page - 1) / k_slots_per_huge_page * k_slots_per_huge_page;
   }
-  if (capacity != m_capacity) {
+  if (capacity > m_capacity) {
     grow(capacity);
   }
 }
@@ -146,17 +150,16 @@ void LookupTable::grow(std::size_t capacity) {
   m_slots = std::unique_ptr<std::uint64_t[], FreeZeroed>(static_cast<std::uint64_t*>(allocate_zeroed(bytes)),
                                                          FreeZeroed{bytes});
   m_capacity = capacity;
-  // Old slots in order land in two ascending runs of the new table (a slot's position gains one
-  // bit), so rehashing streams through memory rather than missing the cache per slot.
-  const std::size_t mask = capacity - 1;
+  // A slot's position grows with its tag, so old slots taken in order land in nearly ascending
+  // order in the new table: rehashing streams through memory rather than missing the cache per slot.
   for (std::size_t j = 0; j < old_capacity; ++j) {
     const std::uint64_t slot = old[j];
     if (slot == 0) {
       continue;
     }
-    std::size_t i = (slot >> 32) & mask;
+    std::size_t i = home(slot);
     while (m_slots[i] != 0) {
-      i = (i + 1) & mask;
+      i = next(i);
     }
     m_slots[i] = slot;
   }

@@ -342,6 +342,49 @@ TEST_SUITE("roster::LookupTable") {
       }
     }
   }
+
+  TEST_CASE("LookupTable: reserved or grown, at any capacity, every lookup is found again") {
+    // Reserved sizes give capacities that are not powers of two (a multiple of a huge page's
+    // 262,144 slots from 174,763 lookups on); small tables two thirds full make probes run off
+    // the end and wrap to the start; no reserve at all grows the table from 64 slots.
+    for (const std::size_t count : {1UL, 41UL, 42UL, 43UL, 100UL, 1000UL, 174763UL, 300000UL}) {
+      for (const bool reserved : {true, false}) {
+        for (unsigned round = 0; round < (count < 1000 ? 50U : 1U); ++round) {
+          CAPTURE(count);
+          CAPTURE(reserved);
+          CAPTURE(round);
+          roster::UniqueLookups lookups;
+          roster::LookupTable table;
+          if (reserved) {
+            table.reserve(count);
+          }
+          std::vector<std::string> handles;  // all made first: lookups view them
+          for (std::size_t i = 0; i < count; ++i) {
+            handles.push_back("creator" + std::to_string(round) + "_" + std::to_string(i));
+          }
+          for (std::size_t i = 0; i < count; ++i) {
+            const auto [index, inserted] = table.insert(lookups, core::Platform::youtube, handles[i]);
+            REQUIRE(inserted);
+            REQUIRE(index == lookups.size());
+            lookups.emplace_back(core::Platform::youtube, handles[i], i + 1);
+          }
+          bool all_found = true;
+          for (std::size_t i = 0; i < count; ++i) {
+            std::string upper = handles[i];
+            for (char& c : upper) {
+              c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+            }
+            const auto [index, inserted] = table.insert(lookups, core::Platform::youtube, upper);
+            const auto found = table.find(lookups, core::Platform::youtube, upper);
+            all_found = all_found && !inserted && index == i && found && *found == i &&
+                        !table.find(lookups, core::Platform::tiktok, handles[i]);
+          }
+          CHECK(all_found);
+          CHECK(table.size() == count);
+        }
+      }
+    }
+  }
 }
 
 TEST_SUITE("roster::SpooledInput") {
