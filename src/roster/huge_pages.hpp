@@ -8,6 +8,7 @@
 // promise (its large blocks start 16 bytes into a page), hence mmap here. Internal to roster/.
 
 #include <cstddef>
+#include <memory>
 #include <new>
 
 namespace roster {
@@ -46,5 +47,15 @@ struct ZeroedAllocator {
     return true;
   }
 };
+
+// A fixed-size array over allocate_zeroed, freed with the size it was allocated with.
+template <class T>
+using ZeroedArray = std::unique_ptr<T[], FreeZeroed>;
+
+// `count` zero-filled elements (T must be valid as all-zero bytes, such as an integer or a char).
+template <class T>
+ZeroedArray<T> allocate_zeroed_array(std::size_t count) {
+  return ZeroedArray<T>(ZeroedAllocator<T>().allocate(count), FreeZeroed{count * sizeof(T)});
+}
 
 }  // namespace roster

@@ -145,10 +145,8 @@ void LookupTable::reserve(std::size_t lookups) {
 
 void LookupTable::grow(std::size_t capacity) {
   const std::size_t old_capacity = m_capacity;
-  std::unique_ptr<std::uint64_t[], FreeZeroed> old = std::move(m_slots);
-  const std::size_t bytes = capacity * sizeof(std::uint64_t);
-  m_slots = std::unique_ptr<std::uint64_t[], FreeZeroed>(static_cast<std::uint64_t*>(allocate_zeroed(bytes)),
-                                                         FreeZeroed{bytes});
+  const ZeroedArray<std::uint64_t> old = std::move(m_slots);
+  m_slots = allocate_zeroed_array<std::uint64_t>(capacity);
   m_capacity = capacity;
   // A slot's position grows with its tag, so old slots taken in order land in nearly ascending
   // order in the new table: rehashing streams through memory rather than missing the cache per slot.

@@ -154,7 +154,7 @@ class HandleArena {
  private:
   // Blocks double from 64 KiB (small rosters stay small) to 2 MiB, each of those one huge page.
   static constexpr std::size_t k_first_block = 64 * 1024;
-  std::vector<std::unique_ptr<char[], FreeZeroed>> m_blocks;
+  std::vector<ZeroedArray<char>> m_blocks;
   std::size_t m_next_block = k_first_block;
   char* m_free = nullptr;
   std::size_t m_left = 0;
@@ -203,7 +203,7 @@ class LookupTable {
   std::size_t next(std::size_t slot) const { return slot + 1 == m_capacity ? 0 : slot + 1; }
   // 0: empty; else (hash high 32 bits << 32) | (index + 1). From allocate_zeroed, not a vector:
   // a new table's pages stay untouched until used (no memset), and can be huge pages.
-  std::unique_ptr<std::uint64_t[], FreeZeroed> m_slots;
+  ZeroedArray<std::uint64_t> m_slots;
   std::size_t m_capacity = 0;  // slots
   std::size_t m_size = 0;
 };

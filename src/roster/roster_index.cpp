@@ -262,7 +262,7 @@ std::string_view HandleArena::store(std::string_view text) {
   }
   if (text.size() > m_left) {
     const std::size_t block = std::max(m_next_block, text.size());
-    m_blocks.push_back(std::unique_ptr<char[], FreeZeroed>(static_cast<char*>(allocate_zeroed(block)), FreeZeroed{block}));
+    m_blocks.push_back(allocate_zeroed_array<char>(block));
     m_next_block = std::min(block * 2, k_huge_page_bytes);
     m_free = m_blocks.back().get();
     m_left = block;
