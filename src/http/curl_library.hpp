@@ -3,9 +3,9 @@
 // libcurl, loaded with dlopen on first use instead of by the dynamic loader at every start. Mapping
 // and relocating libcurl and the ~28 libraries it pulls in (TLS, Kerberos, LDAP, SSH, HTTP/2) cost
 // each start ~20 ms of CPU (19 ms measured), which --help, --version, status and quote without a
-// key paid for nothing: they never send a request. The binary still compiles against <curl/curl.h> for its
-// types and constants, but calls libcurl only through the table below, so the library is no
-// DT_NEEDED entry of roster-enrich. Only http/ includes this header (the one outside .cpp files
+// key paid for nothing: they never send a request. The binary still compiles against
+// <curl/curl.h> for its types and constants, but calls libcurl only through the table below, so the
+// library is no DT_NEEDED entry of roster-enrich. Only http/ includes this header (the one outside .cpp files
 // that includes curl.h, see ARCHITECTURE.md); the rest of the program goes through curl_transport.
 
 #include <curl/curl.h>

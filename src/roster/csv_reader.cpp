@@ -550,7 +550,8 @@ struct CsvReader::Impl {
         line_end = block + first_lf;
       }
       const std::uint64_t refused = bits.refused & in_line;
-      const std::uint64_t before_refused = refused != 0 ? (std::uint64_t{1} << __builtin_ctzll(refused)) - 1 : in_line;
+      const std::uint64_t before_refused =
+          refused != 0 ? (std::uint64_t{1} << __builtin_ctzll(refused)) - 1 : in_line;
       // Only the fields asked for are cut out; later delimiters need no step each.
       if (field < count) {
         for (std::uint64_t at = bits.delimiters & before_refused; at != 0; at &= at - 1) {
@@ -564,7 +565,7 @@ struct CsvReader::Impl {
       }
       if (refused != 0) {
         // Past the fields asked for, quoted fields (a note with a comma, say) need not be cut out,
-        // only checked: the rest of the line goes a byte at a time. Anything else is next()'s.
+        // only checked: quoted_rest takes the rest of the line. Anything else is next()'s.
         const char* const at = block + __builtin_ctzll(refused);
         if (field < count || *at != '"') {
           return false;
