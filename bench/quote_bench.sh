@@ -7,10 +7,9 @@
 # Runs quote and csv.reader alternately, RUNS times each (default 5), so that both see the same load
 # on a shared machine, and reports rows/s from wall time and from user+sys CPU time, their ratios
 # (medians of the runs), quote's peak RSS (/usr/bin/time -v, in a second, untimed run of each) and
-# the machine. The target is judged
-# by wall time, the rows per second a user waits for: quote reads the roster on one thread and
-# de-duplicates on another, so its CPU time is no longer its wall time even on an idle machine (the
-# CPU ratio is printed beside it). Exit status 0 whether or not a target is met; 1 when something
+# the machine. The target is judged by wall time, the rows per second a user waits for: quote reads
+# the roster on one thread and de-duplicates on another, so its CPU time is no longer its wall time
+# even on an idle machine (the CPU ratio is printed beside it). Exit status 0 whether or not a target is met; 1 when something
 # could not run. Environment: ROSTER_ENRICH (default build/roster-enrich), PYTHON (default
 # python3), RUNS.
 set -euo pipefail
@@ -67,11 +66,19 @@ printf '%-12s %3s %7s %7s %7s %9s %12s %12s\n' what run user sys wall "RSS MB" "
 for run in $(seq 1 "$runs"); do
   read -r user sys wall < <(measure "${quote[@]}")
   got="$(awk '$1 == "rows" { print $2 }' "$work/out.txt")"
-  [ "$got" = "$rows" ] || { echo "quote read ${got:-no} rows, expected $rows" >&2; exit 1; }
+  [ "$got" = "$rows" ] || {
+    echo "quote read ${got:-no} rows, expected $rows" >&2
+    cat "$work/err.txt" >&2
+    exit 1
+  }
   echo "quote $run $user $sys $wall $(peak_rss "${quote[@]}")" >>"$work/results"
   read -r p_user p_sys p_wall < <(measure "${csv_reader[@]}")
   got="$(cat "$work/out.txt")"
-  [ "$got" = "$((rows + 1))" ] || { echo "csv.reader read ${got:-no} records, expected $((rows + 1))" >&2; exit 1; }
+  [ "$got" = "$((rows + 1))" ] || {
+    echo "csv.reader read ${got:-no} records, expected $((rows + 1))" >&2
+    cat "$work/err.txt" >&2
+    exit 1
+  }
   echo "csv.reader $run $p_user $p_sys $p_wall $(peak_rss "${csv_reader[@]}")" >>"$work/results"
 done
 
