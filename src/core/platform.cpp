@@ -4,6 +4,13 @@
 
 namespace core {
 
+std::string lookup_key(Platform platform, std::string_view handle) {
+  std::string key(platform_name(platform));
+  key += '\x1f';
+  key += util::to_lower(handle);
+  return key;
+}
+
 std::string_view platform_name(Platform platform) {
   switch (platform) {
     case Platform::tiktok: return "tiktok";

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace core {
@@ -34,6 +35,12 @@ std::string_view platform_name(Platform platform);
 
 // Case-insensitive; accepts `twitter` and `x` for Platform::x; surrounding spaces are not trimmed.
 std::optional<Platform> parse_platform(std::string_view name);
+
+// A lookup's identity: "<platform name>\x1f<handle, ASCII lower-cased>", e.g. "x\x1fjohndoe" for
+// both `twitter,JohnDoe` and `x,johndoe`. One definition for the roster's de-duplication and the
+// state file's keys: were they to differ, a result stored by one run would not be found by the
+// next, and its creator would be paid for twice.
+std::string lookup_key(Platform platform, std::string_view handle);
 
 // Credits for one fresh score of `platform` by the vendor's published table; the account's
 // pricing, when it has one, takes precedence (creatorscore::Pricing).

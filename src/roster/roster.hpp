@@ -54,8 +54,8 @@ struct CellLookup {
   std::string invalid_reason;  // non-empty: `invalid`, never sent, e.g. "handle contains a space"
 
   bool valid() const { return invalid_reason.empty(); }
-  // Identity for de-duplication: "<platform name>\x1f<handle, ASCII lower-cased>", e.g.
-  // "x\x1fjohndoe" for both `twitter,JohnDoe` and `x,johndoe`. Empty for invalid lookups.
+  // Identity for de-duplication: core::lookup_key, e.g. "x\x1fjohndoe" for both `twitter,JohnDoe`
+  // and `x,johndoe`. Empty for invalid lookups.
   std::string key() const;
 };
 

@@ -16,7 +16,6 @@
 #include "roster/huge_pages.hpp"
 #include "roster/lookup_batches.hpp"
 #include "roster/roster.hpp"
-#include "util/text.hpp"
 
 namespace roster {
 
@@ -278,7 +277,7 @@ std::string CellLookup::key() const {
   if (!valid() || !platform) {
     return {};
   }
-  return std::string(core::platform_name(*platform)) + '\x1f' + util::to_lower(handle);
+  return core::lookup_key(*platform, handle);
 }
 
 std::optional<std::size_t> RosterIndex::find(const CellLookup& lookup) const {

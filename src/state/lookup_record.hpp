@@ -32,10 +32,10 @@ struct LookupRecord {
   bool include_fetched = false;  // --include fields fetched into creator_json
 };
 
-// The key a lookup is stored under: "<platform name>\x1f<handle, ASCII lower-cased>", the same
-// identity roster de-duplication uses, so a roster edited between runs (rows moved, added,
-// re-spelt in another case) maps each stored result to the right lookup regardless of `index`.
-std::string lookup_key(core::Platform platform, std::string_view handle);
+// The key a lookup is stored under: core::lookup_key, the identity roster de-duplication uses, so
+// a roster edited between runs (rows moved, added, re-spelt in another case) maps each stored
+// result to the right lookup regardless of `index`.
+using core::lookup_key;
 inline std::string lookup_key(const LookupRecord& record) { return lookup_key(record.platform, record.handle); }
 
 }  // namespace state

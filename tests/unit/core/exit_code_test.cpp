@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "core/exit_code.hpp"
 #include "core/lookup_status.hpp"
 #include "core/platform.hpp"
@@ -34,6 +36,18 @@ TEST_SUITE("core") {
     CHECK(core::default_fresh_price(core::Platform::twitch) == 2);
     CHECK(core::default_fresh_price(core::Platform::kick) == 2);
     CHECK(core::default_fresh_price(core::Platform::snapchat) == 1);
+  }
+  TEST_CASE("lookup_key: platform name, a unit separator, the handle ASCII lower-cased") {
+    CHECK(core::lookup_key(core::Platform::x, "JohnDoe") == std::string("x\x1f") + "johndoe");
+    CHECK(core::lookup_key(core::Platform::x, "johndoe") == core::lookup_key(core::Platform::x, "JOHNDOE"));
+    CHECK(core::lookup_key(core::Platform::tiktok, "Ann_1.x") == std::string("tiktok\x1f") + "ann_1.x");
+    // Only ASCII folds: other bytes stay as read, so two spellings that differ there stay two lookups.
+    CHECK(core::lookup_key(core::Platform::instagram, "\xC3\x89lan") ==
+          std::string("instagram\x1f") + "\xC3\x89lan");
+    CHECK(core::lookup_key(core::Platform::instagram, "\xC3\x89lan") !=
+          core::lookup_key(core::Platform::instagram, "\xC3\xA9lan"));
+    // The platform is part of the identity.
+    CHECK(core::lookup_key(core::Platform::tiktok, "ann") != core::lookup_key(core::Platform::instagram, "ann"));
   }
   TEST_CASE("status_name: unsubmitted is written as pending") {
     CHECK(core::status_name(core::LookupStatus::unsubmitted) == "pending");
