@@ -78,6 +78,15 @@ util::Expected<CurlLibrary, std::string> load_curl_library(const char* soname) {
 
 }  // namespace detail
 
+std::string refused_option_message(const CurlLibrary& curl, const char* option, CURLcode code) {
+  const std::string what = std::string(option) + " (" + curl.easy_strerror(code) + ")";
+  if (code == CURLE_UNKNOWN_OPTION || code == CURLE_NOT_BUILT_IN) {
+    return std::string(k_curl_soname) + " does not support " + what +
+           ": install libcurl4 7.85 or later (apt-get install libcurl4)";
+  }
+  return "libcurl refused " + what + " for this request";
+}
+
 const util::Expected<CurlLibrary, std::string>& curl_library() {
   static const util::Expected<CurlLibrary, std::string> library = load_and_initialise_curl();
   return library;

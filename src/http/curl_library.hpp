@@ -44,6 +44,11 @@ const util::Expected<CurlLibrary, std::string>& curl_library();
 // nothing. The library stays mapped: unloading it buys nothing at exit.
 void release_curl_library();
 
+// Why a request cannot go out when `curl` refused `option` (its name, e.g. "CURLOPT_URL") with
+// `code`, in one line: an option this libcurl does not know means an older library than the one
+// roster-enrich is built for (CURLOPT_PROTOCOLS_STR needs 7.85), which it says how to replace.
+std::string refused_option_message(const CurlLibrary& curl, const char* option, CURLcode code);
+
 namespace detail {
 
 // Loads `soname` and resolves the table from it, without curl_global_init and without caching:

@@ -2,6 +2,9 @@
 
 #include <curl/curl.h>
 
+#include <optional>
+#include <string>
+
 #include "http/curl_library.hpp"
 #include "http/url_policy.hpp"
 #include "util/text.hpp"
@@ -71,6 +74,39 @@ ErrorKind kind_of(CURLcode code) {
   }
 }
 
+// Sets options on one easy handle and keeps the first that libcurl refuses: a request must not go
+// out with an option silently unset, since some of them keep the key on the API's host and TLS
+// verified.
+class OptionSetter {
+ public:
+  OptionSetter(const CurlLibrary& curl, CURL* easy) : m_curl(curl), m_easy(easy) {}
+
+  template <class Value>
+  void set(CURLoption option, const char* name, Value value) {
+    if (m_refused != nullptr) {
+      return;
+    }
+    if (const CURLcode code = m_curl.easy_setopt(m_easy, option, value); code != CURLE_OK) {
+      m_refused = name;
+      m_code = code;
+    }
+  }
+
+  // Why the request cannot go out, in one line; nothing when every option was set.
+  std::optional<std::string> problem() const {
+    if (m_refused == nullptr) {
+      return std::nullopt;
+    }
+    return refused_option_message(m_curl, m_refused, m_code);
+  }
+
+ private:
+  const CurlLibrary& m_curl;
+  CURL* m_easy;
+  const char* m_refused = nullptr;
+  CURLcode m_code = CURLE_OK;
+};
+
 }  // namespace
 
 struct CurlTransport::Handle {
@@ -126,31 +162,40 @@ util::Expected<Response, Error> CurlTransport::send(const Request& request) {
     headers.reset(appended);
   }
   const std::string user_agent = std::string("roster-enrich/") + ROSTER_ENRICH_VERSION;
-  curl.easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-  curl.easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
-  curl.easy_setopt(easy, CURLOPT_USERAGENT, user_agent.c_str());
-  curl.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connect_timeout.count()));
-  curl.easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.total_timeout.count()));
+  OptionSetter options(curl, easy);
+  options.set(CURLOPT_URL, "CURLOPT_URL", request.url.c_str());
+  options.set(CURLOPT_HTTPHEADER, "CURLOPT_HTTPHEADER", headers.get());
+  options.set(CURLOPT_USERAGENT, "CURLOPT_USERAGENT", user_agent.c_str());
+  options.set(CURLOPT_NOSIGNAL, "CURLOPT_NOSIGNAL", 1L);
+  options.set(CURLOPT_CONNECTTIMEOUT_MS, "CURLOPT_CONNECTTIMEOUT_MS",
+              static_cast<long>(m_options.connect_timeout.count()));
+  options.set(CURLOPT_TIMEOUT_MS, "CURLOPT_TIMEOUT_MS", static_cast<long>(m_options.total_timeout.count()));
   m_handle->error_detail[0] = '\0';
-  curl.easy_setopt(easy, CURLOPT_ERRORBUFFER, m_handle->error_detail);
-  curl.easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
-  curl.easy_setopt(easy, CURLOPT_WRITEDATA, &sink);
-  curl.easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
-  curl.easy_setopt(easy, CURLOPT_HEADERDATA, &sink);
-  curl.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl.easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect would carry the key elsewhere
-  curl.easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);   // never switched off
-  curl.easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl.easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+  options.set(CURLOPT_ERRORBUFFER, "CURLOPT_ERRORBUFFER", m_handle->error_detail);
+  options.set(CURLOPT_WRITEFUNCTION, "CURLOPT_WRITEFUNCTION", on_body);
+  options.set(CURLOPT_WRITEDATA, "CURLOPT_WRITEDATA", &sink);
+  options.set(CURLOPT_HEADERFUNCTION, "CURLOPT_HEADERFUNCTION", on_header);
+  options.set(CURLOPT_HEADERDATA, "CURLOPT_HEADERDATA", &sink);
+  options.set(CURLOPT_PROTOCOLS_STR, "CURLOPT_PROTOCOLS_STR", "http,https");
+  // A redirect would carry the key elsewhere; TLS verification is never switched off.
+  options.set(CURLOPT_FOLLOWLOCATION, "CURLOPT_FOLLOWLOCATION", 0L);
+  options.set(CURLOPT_SSL_VERIFYPEER, "CURLOPT_SSL_VERIFYPEER", 1L);
+  options.set(CURLOPT_SSL_VERIFYHOST, "CURLOPT_SSL_VERIFYHOST", 2L);
+  options.set(CURLOPT_ACCEPT_ENCODING, "CURLOPT_ACCEPT_ENCODING", "");
   // Refuses at once a body whose Content-Length is past the cap; on_body catches the others.
-  curl.easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(m_options.max_response_bytes));
+  options.set(CURLOPT_MAXFILESIZE_LARGE, "CURLOPT_MAXFILESIZE_LARGE",
+              static_cast<curl_off_t>(m_options.max_response_bytes));
   if (request.method == Method::post) {
-    curl.easy_setopt(easy, CURLOPT_POST, 1L);
-    curl.easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
-    curl.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    options.set(CURLOPT_POST, "CURLOPT_POST", 1L);
+    options.set(CURLOPT_POSTFIELDS, "CURLOPT_POSTFIELDS", request.body.data());
+    options.set(CURLOPT_POSTFIELDSIZE_LARGE, "CURLOPT_POSTFIELDSIZE_LARGE",
+                static_cast<curl_off_t>(request.body.size()));
   } else {
-    curl.easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    options.set(CURLOPT_HTTPGET, "CURLOPT_HTTPGET", 1L);
+  }
+  if (auto problem = options.problem()) {
+    // Not retried (refused): the same options would be refused again.
+    return util::unexpected(Error{ErrorKind::refused, std::move(*problem)});
   }
 
   const CURLcode code = curl.easy_perform(easy);

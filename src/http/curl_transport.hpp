@@ -35,6 +35,8 @@ class CurlTransport final : public Transport {
 
   // A body past `max_response_bytes` is dropped as it arrives: the response keeps its status, an
   // empty body and a `body_problem` saying so (http::Client retries it like a malformed body).
+  // An option libcurl refuses (one it does not know, or a URL past its 8 MB limit) sends nothing
+  // and is a `refused` error naming the option.
   util::Expected<Response, Error> send(const Request& request) override;
 
  private:

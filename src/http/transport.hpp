@@ -42,8 +42,8 @@ enum class ErrorKind {
   timeout,    // connect or total timeout
   dropped,    // the connection closed or broke before a whole response arrived
   tls,        // certificate or handshake failure (never retried: it will not fix itself)
-  refused,    // refused before connecting: by policy (plain http to a non-loopback host), or because
-              // libcurl cannot be loaded; never retried
+  refused,    // refused before connecting: by policy (plain http to a non-loopback host), because
+              // libcurl cannot be loaded, or because it refuses an option; never retried
   other,
 };
 

@@ -42,6 +42,18 @@ TEST_SUITE("http::curl_library") {
     CHECK((again->slist_free_all == first->slist_free_all));
   }
 
+  TEST_CASE("a refused option: one line naming it; an unknown one says which libcurl to install") {
+    const auto& library = http::curl_library();
+    REQUIRE(library);
+    CHECK(http::refused_option_message(*library, "CURLOPT_PROTOCOLS_STR", CURLE_UNKNOWN_OPTION) ==
+          "libcurl.so.4 does not support CURLOPT_PROTOCOLS_STR (An unknown option was passed in to libcurl): "
+          "install libcurl4 7.85 or later (apt-get install libcurl4)");
+    CHECK(http::refused_option_message(*library, "CURLOPT_ACCEPT_ENCODING", CURLE_NOT_BUILT_IN).find(
+              "install libcurl4 7.85 or later") != std::string::npos);
+    CHECK(http::refused_option_message(*library, "CURLOPT_URL", CURLE_BAD_FUNCTION_ARGUMENT) ==
+          "libcurl refused CURLOPT_URL (A libcurl function was given a bad argument) for this request");
+  }
+
   TEST_CASE("a missing library is one line naming it, why, and what to install") {
     const auto missing = http::detail::load_curl_library("libroster-enrich-no-such-curl.so.4");
     REQUIRE_FALSE(missing);
