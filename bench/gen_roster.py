@@ -3,10 +3,14 @@
 
     bench/gen_roster.py 1000000 -o /tmp/roster-1m.csv
     bench/gen_roster.py 5000 --layout url > roster-url.csv
+    bench/gen_roster.py 1000000 --layout wide -o /tmp/roster-1m-wide.csv
 
 Fixed seed (change with --seed), so the same N gives the same file. About 10% of rows repeat an
 earlier creator (often in other letter case, or twitter for x); about 0.5% are invalid (a space in
 the handle, an unknown platform, an empty handle); about 20% carry a note with a comma or quotes.
+Wide rosters have a TikTok, Instagram, YouTube and X column; a row fills its creator's column
+(another one at random for platforms without a column) and, one time in three, a second column
+with a handle of its own.
 """
 
 import argparse
@@ -33,6 +37,7 @@ LAST = ["Martinez", "Okafor", "Nguyen", "Patel", "Schulz", "Wong", "Kim", "Laure
 AGENTS = ["Sam Cole", "Priya Shah", "Jordan Lee", "Alex Moreau", ""]
 NOTES = ["", "", "", "", "renews in March", "Beauty, skincare", 'Prefers "long-form" content', "Tech, gaming",
          "paused", "Travel; food", "VIP"]
+WIDE_COLUMNS = ["TikTok", "Instagram", "YouTube", "X"]
 SUFFIXES = ["", "", "official", "tv", "makes", "_", ".", "live", "hq"]
 
 
@@ -46,7 +51,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("rows", type=int)
     parser.add_argument("-o", "--output", default="-")
-    parser.add_argument("--layout", choices=["long", "url"], default="long")
+    parser.add_argument("--layout", choices=["long", "url", "wide"], default="long")
     parser.add_argument("--seed", type=int, default=20240601)
     args = parser.parse_args()
 
@@ -54,8 +59,9 @@ def main():
     names, weights = zip(*PLATFORMS)
     out = sys.stdout if args.output == "-" else open(args.output, "w", newline="", encoding="utf-8")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["Name", "Agent", "Platform", "Handle", "Notes"] if args.layout == "long"
-                    else ["Name", "Agent", "Profile URL", "Notes"])
+    writer.writerow({"long": ["Name", "Agent", "Platform", "Handle", "Notes"],
+                     "url": ["Name", "Agent", "Profile URL", "Notes"],
+                     "wide": ["Name", "Agent"] + WIDE_COLUMNS + ["Notes"]}[args.layout])
     seen = []
     for _ in range(args.rows):
         first, last = rng.choice(FIRST), rng.choice(LAST)
@@ -83,6 +89,16 @@ def main():
         if args.layout == "long":
             cell = ("@" + handle) if handle and rng.random() < 0.2 else handle
             writer.writerow([first + " " + last, rng.choice(AGENTS), platform, cell, rng.choice(NOTES)])
+        elif args.layout == "wide":
+            cells = [""] * len(WIDE_COLUMNS)
+            column = {"tiktok": 0, "instagram": 1, "youtube": 2, "x": 3, "twitter": 3}.get(platform.lower())
+            if column is None:
+                column = rng.randrange(len(WIDE_COLUMNS))
+            cells[column] = ("@" + handle) if handle and rng.random() < 0.2 else handle
+            if rng.random() < 1 / 3:
+                other = (column + 1 + rng.randrange(len(WIDE_COLUMNS) - 1)) % len(WIDE_COLUMNS)
+                cells[other] = handle_for(rng, first, last)
+            writer.writerow([first + " " + last, rng.choice(AGENTS)] + cells + [rng.choice(NOTES)])
         else:
             link = LINKS.get(platform.lower(), "https://myspace.com/{}").format(handle)
             writer.writerow([first + " " + last, rng.choice(AGENTS), link, rng.choice(NOTES)])

@@ -44,8 +44,8 @@ class FileRosterReader final : public RosterReader {
   // The same rows, records, lines, lookups and errors as next(Row&).
   util::Expected<bool, RosterError> next(RowRef& row);
   // The same rows, records, lines, lookups and errors again, except that `row.cells` is left empty
-  // for a row read as a plain line (CsvReader::next_plain): long and url rows use one or two cells,
-  // so those are the only ones cut out. For index_roster.
+  // for a row read as a plain line (CsvReader::next_plain): only the cells up to the last column
+  // the lookups come from are cut out (a line's later cells are checked, not split). For index_roster.
   util::Expected<bool, RosterError> next_lookups(RowRef& row);
   // Bytes of the file read so far (after the header and any BOM skipped: an estimate).
   std::uint64_t bytes_read() const { return m_csv->bytes_read(); }
@@ -61,8 +61,8 @@ class FileRosterReader final : public RosterReader {
   std::vector<std::string> m_wide_columns;
   std::size_t m_records = 0;
   RowRef m_row;  // next(Row&) reads into it, then copies
-  // next_lookups: the first cells of a plain line, up to the last that read_lookups reads; none
-  // for the wide layout (every platform column) or a column too far right to be worth it.
+  // next_lookups: the first cells of a plain line, up to the last that read_lookups reads (every
+  // platform column, for wide rosters); none when that column is too far right to be worth it.
   std::array<std::string_view, 16> m_plain_cells;
   std::size_t m_plain_cell_count = 0;
 };

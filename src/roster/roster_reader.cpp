@@ -25,6 +25,25 @@ std::string located(const std::string& name, std::size_t line, const std::string
   return line == 0 ? name + ": " + what : name + ":" + std::to_string(line) + ": " + what;
 }
 
+// How many leading cells next_lookups cuts out of a plain line: up to the last column
+// read_lookups reads (every platform column, for wide rosters), or none when that is past `most`.
+std::size_t plain_cells_read(const ColumnMap& columns, std::size_t most) {
+  std::size_t last_used = 0;
+  switch (columns.layout) {
+    case Layout::url: last_used = columns.url_column; break;
+    case Layout::long_form:
+      last_used = columns.platform_column ? std::max(columns.handle_column, *columns.platform_column)
+                                          : columns.handle_column;
+      break;
+    case Layout::wide:
+      for (const auto& [index, platform] : columns.wide) {
+        last_used = std::max(last_used, index);
+      }
+      break;
+  }
+  return last_used < most ? last_used + 1 : 0;
+}
+
 }  // namespace
 
 // Reads the header and maps its columns.
@@ -50,12 +69,7 @@ util::Expected<util::Ok, RosterError> FileRosterReader::start(const Options& opt
         RosterError{columns.error().code, located(m_name, m_csv->record_line(), columns.error().message)});
   }
   m_columns = std::move(*columns);
-  const std::size_t last_used = m_columns.layout == Layout::url ? m_columns.url_column
-                                : m_columns.platform_column ? std::max(m_columns.handle_column, *m_columns.platform_column)
-                                                            : m_columns.handle_column;
-  if (m_columns.layout != Layout::wide && last_used < m_plain_cells.size()) {
-    m_plain_cell_count = last_used + 1;
-  }
+  m_plain_cell_count = plain_cells_read(m_columns, m_plain_cells.size());
   for (const auto& [index, platform] : m_columns.wide) {
     m_wide_columns.push_back(m_header[index]);
   }
@@ -91,7 +105,7 @@ util::Expected<bool, RosterError> FileRosterReader::next_lookups(RowRef& row) {
     row.record = ++m_records;
     row.line = m_csv->record_line();
     row.cells.clear();
-    // The cells past these are not read for long and url rows: cell_at() finds them empty.
+    // The cells past these are not read: cell_at() finds them empty.
     read_lookups(m_columns, m_header, cells, row.lookups, row.texts);
     return true;
   }
