@@ -25,6 +25,11 @@ std::string located(const std::string& name, std::size_t line, const std::string
   return line == 0 ? name + ": " + what : name + ":" + std::to_string(line) + ": " + what;
 }
 
+// A record the CSV reader could not read: "<name>:<line>: <what>", exit 65.
+RosterError unreadable_record(const std::string& name, const CsvError& error) {
+  return RosterError::unusable(located(name, error.line, error.message));
+}
+
 // How many leading cells next_lookups cuts out of a plain line: up to the last column
 // read_lookups reads (every platform column, for wide rosters), or none when that is past `most`.
 std::size_t plain_cells_read(const ColumnMap& columns, std::size_t most) {
@@ -52,7 +57,7 @@ util::Expected<util::Ok, RosterError> FileRosterReader::start(const Options& opt
   for (;;) {
     auto read = m_csv->next(cells);
     if (!read) {
-      return util::unexpected(RosterError::unusable(located(m_name, read.error().line, read.error().message)));
+      return util::unexpected(unreadable_record(m_name, read.error()));
     }
     if (!*read) {
       return util::unexpected(
@@ -80,7 +85,7 @@ util::Expected<bool, RosterError> FileRosterReader::next(RowRef& row) {
   for (;;) {
     auto read = m_csv->next(row.cells);
     if (!read) {
-      return util::unexpected(RosterError::unusable(located(m_name, read.error().line, read.error().message)));
+      return util::unexpected(unreadable_record(m_name, read.error()));
     }
     if (!*read) {
       return false;
