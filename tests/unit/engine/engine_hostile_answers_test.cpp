@@ -15,6 +15,7 @@
 #include "engine/engine.hpp"
 #include "http/client.hpp"
 #include "state/store.hpp"
+#include "support/engine_harness.hpp"
 #include "support/fake_transport.hpp"
 #include "support/manual_clock.hpp"
 #include "support/lookup_records.hpp"
@@ -100,26 +101,7 @@ struct EventLog : engine::Observer {
   std::vector<engine::PollEvent> polls;
 };
 
-struct TamperedHarness {
-  TamperedHarness()
-      : limiter(clock, 120),
-        http_client(api.transport, clock, limiter, http::RetryPolicy{}),
-        client(http_client, "http://127.0.0.1:1", "sk_test_demo") {}
-
-  engine::RunOutcome run(std::vector<state::LookupRecord>& records, engine::EngineConfig config = {}) {
-    engine = std::make_unique<engine::Engine>(client, store, clock, observer, config);
-    return engine->run(records);
-  }
-
-  test::ManualClock clock;
-  TamperedApi api{clock};
-  http::RateLimiter limiter;
-  http::Client http_client;
-  creatorscore::Client client;
-  state::MemoryStore store;
-  EventLog observer;
-  std::unique_ptr<engine::Engine> engine;
-};
+using TamperedHarness = test::EngineHarness<TamperedApi, EventLog>;
 
 // Every job id the engine asked about, across all polls, in order.
 std::vector<std::string> polled_ids(const TamperedHarness& h) {

@@ -16,6 +16,7 @@
 #include "engine/engine.hpp"
 #include "http/client.hpp"
 #include "state/store.hpp"
+#include "support/engine_harness.hpp"
 #include "support/fake_transport.hpp"
 #include "support/manual_clock.hpp"
 #include "support/lookup_records.hpp"
@@ -126,27 +127,7 @@ class ScriptedApi {
   std::optional<int> m_pending_429;
 };
 
-struct NoObserver : engine::Observer {};
-
-struct ScriptedHarness {
-  ScriptedHarness()
-      : limiter(clock, 120),
-        http_client(api.transport, clock, limiter, http::RetryPolicy{}),
-        client(http_client, "http://127.0.0.1:1", "sk_test_demo") {}
-
-  engine::RunOutcome run(std::vector<state::LookupRecord>& records, engine::EngineConfig config = {}) {
-    engine::Engine engine(client, store, clock, observer, config);
-    return engine.run(records);
-  }
-
-  test::ManualClock clock;
-  ScriptedApi api{clock};
-  http::RateLimiter limiter;
-  http::Client http_client;
-  creatorscore::Client client;
-  state::MemoryStore store;
-  NoObserver observer;
-};
+using ScriptedHarness = test::EngineHarness<ScriptedApi>;
 
 std::vector<util::Duration> minutes(std::initializer_list<int> values) {
   std::vector<util::Duration> out;
