@@ -1,5 +1,7 @@
 #include "roster/row_lookups.hpp"
 
+#include <optional>
+
 #include "roster/handle.hpp"
 #include "roster/profile_url.hpp"
 #include "util/text.hpp"
@@ -27,6 +29,21 @@ void set_platform(LookupRef& out, const Platform* platform) {
   }
 }
 
+// A cell that looks like a profile link: its handle (decoded into `texts`) into `out`, and the
+// platform it links to; or nothing, with `out` invalid and the reason why it is not a usable link.
+std::optional<Platform> read_link(std::string_view cell, LookupRef& out, TextPool& texts) {
+  Platform linked = Platform::tiktok;
+  std::string& handle = texts.fresh();
+  const std::string reason = parse_profile_link(cell, linked, handle);
+  if (!reason.empty()) {
+    out.handle = strip_handle(cell);
+    out.invalid_reason = texts.keep(reason);
+    return std::nullopt;
+  }
+  out.handle = handle;
+  return linked;
+}
+
 // A cell holding a handle or a link, for a creator on `*expected` (nullptr: the row names none).
 // `source` says where `expected` came from, for the mismatch reason ("the platform", "the column").
 // A pointer, not an optional by value: GCC 12 built that on the stack a field at a time and read it
@@ -39,21 +56,16 @@ void read_handle_or_link(std::string_view cell, const Platform* expected, std::s
     return;
   }
   if (looks_like_link(cell)) {
-    Platform linked = Platform::tiktok;
-    std::string& handle = texts.fresh();
-    const std::string reason = parse_profile_link(cell, linked, handle);
-    if (!reason.empty()) {
-      out.handle = strip_handle(cell);
-      out.invalid_reason = texts.keep(reason);
+    const std::optional<Platform> linked = read_link(cell, out, texts);
+    if (!linked) {
       return;
     }
-    out.handle = handle;
-    if (expected != nullptr && *expected != linked) {
+    if (expected != nullptr && *expected != *linked) {
       out.platform = *expected;
-      out.invalid_reason = mismatch(texts, linked, source, *expected);
+      out.invalid_reason = mismatch(texts, *linked, source, *expected);
       return;
     }
-    out.platform = linked;
+    out.platform = *linked;
   } else {
     out.handle = strip_handle(cell);
     set_platform(out, expected);
@@ -88,19 +100,13 @@ void read_long(const ColumnMap& columns, std::span<const std::string_view> cells
 }
 
 void read_url(const ColumnMap& columns, std::span<const std::string_view> cells, LookupRef& out, TextPool& texts) {
-  const std::string_view cell = cell_at(cells, columns.url_column);
-  Platform linked = Platform::tiktok;
-  std::string& handle = texts.fresh();
-  const std::string reason = parse_profile_link(cell, linked, handle);
-  if (!reason.empty()) {
-    out.handle = strip_handle(cell);
-    out.invalid_reason = texts.keep(reason);
+  const std::optional<Platform> linked = read_link(cell_at(cells, columns.url_column), out, texts);
+  if (!linked) {
     return;
   }
-  out.handle = handle;
-  out.platform = linked;
-  if (columns.fixed_platform && *columns.fixed_platform != linked) {
-    out.invalid_reason = mismatch(texts, linked, "--platform", *columns.fixed_platform);
+  out.platform = *linked;
+  if (columns.fixed_platform && *columns.fixed_platform != *linked) {
+    out.invalid_reason = mismatch(texts, *linked, "--platform", *columns.fixed_platform);
     return;
   }
   out.invalid_reason = handle_problem(out.handle);
