@@ -3,7 +3,6 @@
 #include <httplib.h>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -18,35 +17,17 @@ namespace {
 
 constexpr const char* k_host = "127.0.0.1";
 
-// Percent-encodes all but RFC 3986 unreserved characters and those in `keep`.
-std::string encode(std::string_view text, std::string_view keep) {
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) != 0 || c == '-' || c == '.' || c == '_' || c == '~' ||
-        keep.find(c) != std::string_view::npos) {
-      out += c;
-    } else {
-      out += '%';
-      out += k_hex[byte >> 4];
-      out += k_hex[byte & 0x0f];
-    }
-  }
-  return out;
-}
-
 // The request target as the client sent it. httplib keeps it in `target`; should it ever be empty,
 // rebuild it from the decoded path and parameters (re-encoding what a path or query cannot hold).
 std::string target_of(const httplib::Request& request) {
   if (!request.target.empty()) {
     return request.target;
   }
-  std::string target = encode(request.path, "/");
+  std::string target = util::percent_encode(request.path, "/");
   char separator = '?';
   for (const auto& [name, value] : request.params) {
     target += separator;
-    target += encode(name, "") + "=" + encode(value, "");
+    target += util::percent_encode(name) + "=" + util::percent_encode(value);
     separator = '&';
   }
   return target;

@@ -92,24 +92,6 @@ std::string display_name_for(std::uint64_t hash, std::string_view handle) {
   }
 }
 
-// Percent-encodes everything but RFC 3986 unreserved characters.
-std::string encode_path_segment(std::string_view text) {
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += k_hex[byte >> 4];
-      out += k_hex[byte & 0x0f];
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 void Includes::merge(const Includes& other) {
@@ -193,7 +175,7 @@ util::TimePoint precached_scored_at(const CreatorId& creator) {
 
 std::string public_profile_url(core::Platform platform, std::string_view handle) {
   return "https://creatorscore.io/profile/" + std::string(core::platform_name(platform)) + "/" +
-         encode_path_segment(handle);
+         util::percent_encode(handle);
 }
 
 Json creator_payload(const CreatorId& creator, std::string_view handle, util::TimePoint last_scored_at,

@@ -5,29 +5,13 @@
 #include "creatorscore/decode.hpp"
 #include "http/client.hpp"
 #include "http/url_policy.hpp"
+#include "util/text.hpp"
 
 namespace creatorscore {
 
 namespace {
 
 using nlohmann::json;
-
-std::string percent_encode(std::string_view text) {
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                            c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += k_hex[c >> 4];
-      out += k_hex[c & 15];
-    }
-  }
-  return out;
-}
 
 std::string where(const http::Request& request) {
   const std::string& url = request.url;
@@ -137,11 +121,11 @@ util::Expected<Account, ApiError> Client::account() {
 util::Expected<ItemResult, ApiError> Client::lookup(const LookupRequest& creator,
                                                     const std::vector<std::string>& include) {
   std::string url = m_base_url + "/api/v1/creators/" + std::string(core::platform_name(creator.platform)) + "/" +
-                    percent_encode(creator.handle);
+                    util::percent_encode(creator.handle);
   if (!include.empty()) {
     url += "?include=";
     for (std::size_t i = 0; i < include.size(); ++i) {
-      url += (i > 0 ? "," : "") + percent_encode(include[i]);
+      url += (i > 0 ? "," : "") + util::percent_encode(include[i]);
     }
   }
   http::Request request{http::Method::get, url, {{"X-API-Key", m_api_key}, {"Accept", "application/json"}}, {}};
@@ -190,7 +174,7 @@ util::Expected<BulkSubmitResult, ApiError> Client::submit_bulk(const std::vector
 }
 
 util::Expected<JobStatus, ApiError> Client::job(const std::string& job_id) {
-  http::Request request{http::Method::get, m_base_url + "/api/v1/jobs/" + percent_encode(job_id),
+  http::Request request{http::Method::get, m_base_url + "/api/v1/jobs/" + util::percent_encode(job_id),
                         {{"X-API-Key", m_api_key}, {"Accept", "application/json"}}, {}};
   auto response = perform(m_http, request, http::url_host(m_base_url));
   if (!response) {

@@ -66,6 +66,10 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix);
 bool equals_ignoring_case(std::string_view a, std::string_view b);
 
+// Percent-encodes every byte but RFC 3986's unreserved characters (ASCII letters, digits, `-`, `.`,
+// `_`, `~`) and those in `keep` (e.g. "/" for a path), as %XX with upper-case hex digits.
+std::string percent_encode(std::string_view text, std::string_view keep = {});
+
 // Decodes %XX escapes (and `+` as a space when `plus_is_space`, as in query strings); nullopt
 // when a `%` is not followed by two hex digits. The result may be any bytes: check it as needed.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space = false);

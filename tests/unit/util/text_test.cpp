@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <string>
+#include <string_view>
+
 #include "util/text.hpp"
 
 TEST_SUITE("util::text") {
@@ -9,6 +12,20 @@ TEST_SUITE("util::text") {
     CHECK(util::percent_decode("a+b") == "a+b");
     CHECK(util::percent_decode("a+b", true) == "a b");
     CHECK(util::percent_decode("") == "");
+  }
+
+  TEST_CASE("percent_encode: all but unreserved characters and `keep`, and percent_decode undoes it") {
+    CHECK(util::percent_encode("Az09-._~") == "Az09-._~");
+    CHECK(util::percent_encode("a b/c?d#e%f+g") == "a%20b%2Fc%3Fd%23e%25f%2Bg");
+    CHECK(util::percent_encode("/jobs/a b", "/") == "/jobs/a%20b");
+    CHECK(util::percent_encode(std::string_view("\xC3\xA9\x00\xFF", 4)) == "%C3%A9%00%FF");
+    CHECK(util::percent_encode("") == "");
+    std::string every_byte;
+    for (int byte = 0; byte < 256; ++byte) {
+      every_byte += static_cast<char>(byte);
+    }
+    CHECK(util::percent_decode(util::percent_encode(every_byte)) == every_byte);
+    CHECK(util::percent_decode(util::percent_encode(every_byte, "/?&=")) == every_byte);
   }
 
   TEST_CASE("percent_decode: a % without two hex digits is malformed") {
