@@ -51,6 +51,22 @@ util::Expected<AtomicFile, std::string> AtomicFile::create(const std::string& pa
   return AtomicFile(path, temp, file, false);
 }
 
+util::Expected<util::Ok, std::string> AtomicFile::check(const std::string& path) {
+  struct stat existing {};
+  const bool exists = path != "-" && ::stat(path.c_str(), &existing) == 0;
+  if (path == "-" || (exists && (S_ISCHR(existing.st_mode) || S_ISFIFO(existing.st_mode)))) {
+    return util::Ok{};
+  }
+  if (exists && S_ISDIR(existing.st_mode)) {
+    return util::unexpected("cannot write " + path + ": " + std::strerror(EISDIR));
+  }
+  auto trial = create(path);
+  if (!trial) {
+    return util::unexpected(trial.error());
+  }
+  return util::Ok{};  // the trial file is removed as it goes out of scope, uncommitted
+}
+
 AtomicFile::~AtomicFile() {
   if (m_file != nullptr && !m_temp_path.empty()) {
     std::fclose(m_file);

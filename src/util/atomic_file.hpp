@@ -20,6 +20,10 @@ class AtomicFile {
   // Creates the temporary file. `path` "-" writes straight to stdout, a device or FIFO straight
   // into it (nothing to rename).
   static util::Expected<AtomicFile, std::string> create(const std::string& path);
+  // Whether create(path) and commit() would work now, with create's error if not: a temporary file
+  // is made beside the target and removed, and a target that is a directory is refused. "-", a
+  // device or a FIFO is not opened (a FIFO's reader would see the end): nothing to check.
+  static util::Expected<util::Ok, std::string> check(const std::string& path);
   AtomicFile(AtomicFile&& other) noexcept;
   AtomicFile& operator=(AtomicFile&&) = delete;
   AtomicFile(const AtomicFile&) = delete;

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Output safety (PRODUCT.md, "Output"; exit 73): a full disk (/dev/full as --output), a read-only
-# output directory and a read-only state directory each end with exit 73 and one clear line, leave
-# a previous output untouched and no temporary file behind, and keep the results: running again
-# with a writable --output resumes from the state file, submits nothing and charges nothing again.
+# output directory and a read-only state directory each end with exit 73 and one clear line, and
+# leave a previous output untouched and no temporary file behind. The two read-only directories
+# are found before anything is submitted. A full disk shows only at the end: the results are kept,
+# and running again with a writable --output resumes from the state file, submits nothing and
+# charges nothing again.
 #
 # Root writes anywhere, so the read-only cases (and /dev/full itself) run the binary as an
 # unprivileged user (setpriv, uid/gid 65534). The root case writes to a private /dev/full-like node
@@ -84,20 +86,21 @@ expect_exit 0 "/dev/full: run again with a writable --output: exit 0" -- as_user
 check "/dev/full: the rerun charges nothing" test "$(charged)" = "$charged_before"
 check "/dev/full: the rerun's output has every row scored" all_scored "$U/after-devfull.csv"
 
-# --- a read-only output directory, unprivileged ---
+# --- a read-only output directory, unprivileged: refused after the key check, before any submit ---
 mkdir -p "$P/ro-out"
 printf 'previous output\n' >"$P/ro-out/out.csv"
 chmod 555 "$P/ro-out"
 chmod 666 "$P/ro-out/out.csv"  # the file itself is writable: only the directory is not
-expect_exit 73 "read-only output directory: exit 73" -- as_user "$RU" run "$ROSTER_U" -o "$P/ro-out/out.csv" --state "$U/ro-out.db" -q 2>"$E"
-check "read-only output directory: one line naming the output and the reason" one_line "$E" "cannot write $P/ro-out/out.csv: Permission denied"
-check "read-only output directory: the previous output is untouched" test "$(cat "$P/ro-out/out.csv")" = "previous output"
-check "read-only output directory: no temporary file left" no_temp_files "$P/ro-out"
 charged_before=$(charged)
 submits_before=$(submits)
+expect_exit 73 "read-only output directory: exit 73" -- as_user "$RU" run "$ROSTER_U" -o "$P/ro-out/out.csv" --state "$U/ro-out.db" -q 2>"$E"
+check "read-only output directory: one line naming the output, the reason and what to do" one_line "$E" \
+  "cannot write $P/ro-out/out.csv: Permission denied; nothing was submitted: give a writable --output and run again"
+check "read-only output directory: nothing was submitted" test "$(submits)" = "$submits_before"
+check "read-only output directory: nothing was charged" test "$(charged)" = "$charged_before"
+check "read-only output directory: the previous output is untouched" test "$(cat "$P/ro-out/out.csv")" = "previous output"
+check "read-only output directory: no temporary file left" no_temp_files "$P/ro-out"
 expect_exit 0 "read-only output directory: run again with a writable --output: exit 0" -- as_user "$RU" run "$ROSTER_U" -o "$U/after-ro-out.csv" --state "$U/ro-out.db" -q 2>"$E"
-check "read-only output directory: the rerun submits nothing" test "$(submits)" = "$submits_before"
-check "read-only output directory: the rerun charges nothing" test "$(charged)" = "$charged_before"
 check "read-only output directory: the rerun's output has every row scored" all_scored "$U/after-ro-out.csv"
 
 # --- a read-only state directory, unprivileged: refused before any request ---

@@ -67,12 +67,19 @@ expect_exit 65 "precedence: no valid row + no key -> 65" -- env -u CREATORSCORE_
 expect_exit 77 "precedence: no key + unwritable output -> 77" -- env -u CREATORSCORE_API_KEY "$R" run "$FIX/all_platforms.csv" -o "$WORK/missing-dir/p.csv" --state "$WORK/p4.db" 2>"$E"
 
 # --- 73: output or state cannot be written; a previous output stays intact ---
+# An output that cannot be written at the start is refused after the key check, before any submit.
+b73=$(bulk_count)
 expect_exit 73 "73: -o into a missing directory" -- "$R" run "$FIX/all_platforms.csv" -o "$WORK/missing-dir/out.csv" --state "$WORK/s73.db" 2>"$E"
+check "73: missing directory: one line naming the output, the reason and what to do" \
+  grep -qF "cannot write $WORK/missing-dir/out.csv: No such file or directory; nothing was submitted: give a writable --output and run again" "$E"
+check "73: missing directory: refused before anything was submitted" test "$(bulk_count)" = "$b73"
 printf 'previous output\n' >"$WORK/prev.csv"
 expect_exit 73 "73: unwritable state file (--state /proc/x.db)" -- "$R" run "$FIX/all_platforms.csv" -o "$WORK/prev.csv" --state /proc/x.db 2>"$E"
 check "73: the previous output is intact" test "$(cat "$WORK/prev.csv")" = "previous output"
 mkdir -p "$WORK/outdir"; printf 'keep\n' >"$WORK/outdir/f"
 expect_exit 73 "73: -o names an existing directory" -- "$R" run "$FIX/all_platforms.csv" -o "$WORK/outdir" --state "$WORK/s73c.db" 2>"$E"
+check "73: existing directory: refused before anything was submitted" test "$(bulk_count)" = "$b73"
+check "73: existing directory: the line says so" grep -qF "cannot write $WORK/outdir: Is a directory; nothing was submitted" "$E"
 check "73: the directory is intact" test "$(cat "$WORK/outdir/f")" = keep
 check "73: no temporary file left beside the target" bash -c "[ \$(ls -A '$WORK' | grep -c -i 'tmp\\|\\.part') -eq 0 ]"
 

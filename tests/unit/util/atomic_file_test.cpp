@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "state/state_test_support.hpp"
@@ -111,6 +112,40 @@ TEST_SUITE("util::AtomicFile") {
     struct stat info {};
     REQUIRE(::lstat(fifo.c_str(), &info) == 0);
     CHECK(S_ISFIFO(info.st_mode));
+  }
+
+  TEST_CASE("check: a target create() and commit() could write now passes, and nothing is left") {
+    test::TempDir dir;
+    CHECK(util::AtomicFile::check(dir.file("out.csv")));
+    CHECK(util::AtomicFile::check("-"));
+    CHECK(entries_in(dir.path()) == 0);  // the trial file is gone and the target was not made
+
+    const std::string previous = dir.file("previous.csv");
+    std::ofstream(previous, std::ios::binary) << "keep\n";
+    CHECK(util::AtomicFile::check(previous));
+    CHECK(test::read_bytes(previous) == "keep\n");
+    CHECK(entries_in(dir.path()) == 1);
+
+    // A FIFO is not opened: with no reader, opening it to write would wait forever.
+    const std::string fifo = dir.file("pipe");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK(util::AtomicFile::check(fifo));
+  }
+
+  TEST_CASE("check: a missing folder or a target that is a folder is create()'s error") {
+    test::TempDir dir;
+    const std::string missing = dir.file("no-such-folder") + "/out.csv";
+    const auto in_missing = util::AtomicFile::check(missing);
+    REQUIRE_FALSE(in_missing);
+    CHECK(in_missing.error() == "cannot write " + missing + ": No such file or directory");
+    CHECK(in_missing.error() == util::AtomicFile::create(missing).error());
+
+    const std::string folder = dir.file("folder");
+    std::filesystem::create_directory(folder);
+    const auto onto_folder = util::AtomicFile::check(folder);
+    REQUIRE_FALSE(onto_folder);
+    CHECK(onto_folder.error() == "cannot write " + folder + ": Is a directory");
+    CHECK(entries_in(folder) == 0);
   }
 
   TEST_CASE("a regular file is replaced whole; a failed commit leaves the previous content") {
