@@ -239,10 +239,10 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   const auto resolve = [&](const roster::CellLookup& cell) {
     const auto found = index.find(cell);
     if (!found) {
-      return output::LookupView{core::LookupStatus::error, "", "not in the roster index", ""};
+      return output::LookupView{core::LookupStatus::error, "", "not in the roster index", "", std::nullopt};
     }
     const state::LookupRecord& record = records[*found];
-    return output::LookupView{record.status, record.creator_json, record.error, record.job_id};
+    return output::LookupView{record.status, record.creator_json, record.error, record.job_id, *found};
   };
   const auto written = output::write_enriched(write_options, **reader, resolve);
 

@@ -6,7 +6,9 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/lookup_status.hpp"
@@ -16,12 +18,15 @@
 
 namespace output {
 
-// What one lookup of a row came to.
+// What one lookup of a row came to. Views: what they point at must outlive the write.
 struct LookupView {
   core::LookupStatus status = core::LookupStatus::unsubmitted;
-  std::string creator_json;  // verbatim payload, empty when there is none
-  std::string error;
-  std::string job_id;
+  std::string_view creator_json;  // verbatim payload, empty when there is none
+  std::string_view error;
+  std::string_view job_id;
+  // The lookup's place in the roster index, when it has one: rows naming the same lookup get the
+  // same answer, which the writer then formats once for all of them rather than once a row.
+  std::optional<std::size_t> lookup;
 };
 
 // Answers for valid lookups (invalid ones are written from the roster's own reason).
