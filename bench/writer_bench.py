@@ -65,8 +65,8 @@ def output_digest(path, fmt):
         for row in rows:
             digest.update(repr([row[i] for i in kept if i < len(row)]).encode())
     else:
-        for line in open(path):
-            record = json.loads(line)
+        records = json.load(open(path)) if fmt == "json" else (json.loads(line) for line in open(path))
+        for record in records:
             for lookup in record["lookups"]:
                 lookup.pop("job_id", None)
                 if isinstance(lookup.get("creator"), dict):

@@ -60,6 +60,27 @@ json parse_creator(std::string_view creator_json) {
   return creator_json.empty() ? json() : json::parse(creator_json, nullptr, false);
 }
 
+// JSON text as nlohmann's compact dump writes it, invalid UTF-8 replaced rather than refused.
+std::string json_dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+void append_json_string(std::string& out, std::string_view text) { out += json_dump(json(std::string(text))); }
+
+// `text` as a JSON string, or null when empty.
+void append_json_string_or_null(std::string& out, std::string_view text) {
+  if (text.empty()) {
+    out += "null";
+  } else {
+    append_json_string(out, text);
+  }
+}
+
+// A lookup's creator as JSON text: its payload re-serialised (object keys sorted), or null when it
+// has none or it is not JSON.
+std::string creator_text(std::string_view creator_json) {
+  const json creator = parse_creator(creator_json);
+  return creator.is_discarded() ? "null" : json_dump(creator);
+}
+
 // The result cells of one lookup, in result_columns() order; API text guarded when asked.
 std::vector<std::string> result_cells(const LookupView& view, const std::vector<std::string>& include, bool guard) {
   std::vector<std::string> cells;
@@ -197,7 +218,7 @@ util::Expected<WriteStats, std::string> write_enriched(const WriteOptions& optio
 
   WriteStats stats;
   RecentByLookup<std::vector<std::string>> recent_cells;
-  RecentByLookup<json> recent_creators;
+  RecentByLookup<std::string> recent_creators;  // creator_text() of each
   roster::Row row;
   for (;;) {
     auto more = reader.next(row);
@@ -232,28 +253,35 @@ util::Expected<WriteStats, std::string> write_enriched(const WriteOptions& optio
       }
       file->write(csv_line(cells, delimiter));
     } else {
-      nlohmann::ordered_json object;
-      object["row"] = row.record;
-      nlohmann::ordered_json input = nlohmann::ordered_json::object();
+      // Written as text rather than built as a JSON tree and dumped: each lookup's creator is
+      // serialised once (recent_creators), and a row costs no tree of its own. The text is what
+      // the tree's dump was (unit "a JSON row is the text nlohmann's dump of it would be").
+      std::string text = "{\"row\":" + std::to_string(row.record) + ",\"input\":{";
       for (std::size_t i = 0; i < keys.size(); ++i) {
-        input[keys[i]] = i < row.cells.size() ? row.cells[i] : std::string();
+        text += i == 0 ? "" : ",";
+        append_json_string(text, keys[i]);
+        text += ':';
+        append_json_string(text, i < row.cells.size() ? row.cells[i] : std::string());
       }
-      object["input"] = input;
-      nlohmann::ordered_json lookups = nlohmann::ordered_json::array();
-      for (const roster::CellLookup& lookup : row.lookups) {
+      text += "},\"lookups\":[";
+      for (std::size_t i = 0; i < row.lookups.size(); ++i) {
+        const roster::CellLookup& lookup = row.lookups[i];
         const LookupView view = view_of(lookup, resolve);
-        nlohmann::ordered_json entry;
-        entry["platform"] = lookup.platform ? json(std::string(core::platform_name(*lookup.platform))) : json();
-        entry["handle"] = lookup.handle;
-        entry["status"] = std::string(core::status_name(view.status));
-        const json& creator = recent_creators.get(view.lookup, [&] { return parse_creator(view.creator_json); });
-        entry["creator"] = creator.is_discarded() ? json() : creator;
-        entry["error"] = view.error.empty() ? json() : json(std::string(view.error));
-        entry["job_id"] = view.job_id.empty() ? json() : json(std::string(view.job_id));
-        lookups.push_back(entry);
+        text += i == 0 ? "{\"platform\":" : ",{\"platform\":";
+        append_json_string_or_null(text, lookup.platform ? core::platform_name(*lookup.platform) : "");
+        text += ",\"handle\":";
+        append_json_string(text, lookup.handle);
+        text += ",\"status\":";
+        append_json_string(text, core::status_name(view.status));
+        text += ",\"creator\":";
+        text += recent_creators.get(view.lookup, [&] { return creator_text(view.creator_json); });
+        text += ",\"error\":";
+        append_json_string_or_null(text, view.error);
+        text += ",\"job_id\":";
+        append_json_string_or_null(text, view.job_id);
+        text += '}';
       }
-      object["lookups"] = lookups;
-      const std::string text = object.dump(-1, ' ', false, json::error_handler_t::replace);
+      text += "]}";
       if (options.format == Format::json) {
         file->write(stats.rows == 0 ? "\n" : ",\n");
         file->write(text);

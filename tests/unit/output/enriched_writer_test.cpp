@@ -1,11 +1,15 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <sstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
+#include "core/platform.hpp"
 #include "output/enriched_writer.hpp"
 #include "roster/roster_test_support.hpp"
 
@@ -85,5 +89,78 @@ TEST_SUITE("output::write_enriched") {
       ++rows;
     }
     CHECK(rows == 80);
+  }
+
+  TEST_CASE("a JSON row is the text nlohmann's dump of it would be") {
+    // The writer writes JSON rows as text; here each row is also built as an ordered_json tree and
+    // dumped, as the writer did before, from the same roster and answers.
+    using nlohmann::json;
+    using nlohmann::ordered_json;
+    roster_test::TempDir dir;
+    const std::string roster = std::string("Name,Name,TikTok,X,Notes\n") +
+                               "\"Ann \"\"Q\"\" \\ back\",dup,ann,@ANN,\"tab\there, comma\"\n" +
+                               "Bo \xC3\xA9\xF0\x9F\x98\x80,,bo,,\n" +
+                               "Cy,,has space,cy,\n" +
+                               "Dee,,,,\"line\nbreak\"\n" +
+                               "Eve,,eve\n";
+    const std::map<std::string, std::string> payloads = {
+        {"ann", R"({"score":71,"tier":"Good","agents":{"sentiment":0.1,"roi_prediction":1e21},"z":-0.0,"a":[1,2.5,"\u00e9"]})"},
+        {"ANN", R"({"score":12345678901234567890,"display_name":"x\"y\\z\u0001"})"},
+        {"bo", ""},
+        {"cy", "not json {"},
+        {"eve", R"({"nested":{"b":{"d":1,"c":[]},"a":null},"followers":12345678.9})"},
+    };
+    const std::string path = dir.write("roster.csv", roster);
+    const auto answer = [&](const roster::CellLookup& lookup) {
+      const auto found = payloads.find(lookup.handle);
+      const std::string_view payload = found == payloads.end() ? std::string_view() : found->second;
+      return output::LookupView{core::LookupStatus::scored, payload, lookup.handle == "cy" ? "odd \"answer\"" : "",
+                                lookup.handle == "bo" ? "" : "job-1", std::nullopt};
+    };
+    auto reader = roster::RosterReader::open(path, roster::Options{});
+    REQUIRE(reader);
+    output::WriteOptions options;
+    options.path = (dir.path() / "out.jsonl").string();
+    options.format = output::Format::jsonl;
+    REQUIRE(output::write_enriched(options, **reader, answer));
+
+    auto again = roster::RosterReader::open(path, roster::Options{});
+    REQUIRE(again);
+    std::istringstream written(read_file(options.path));
+    const std::vector<std::string> keys = {"Name", "Name_2", "TikTok", "X", "Notes"};
+    roster::Row row;
+    int rows = 0;
+    while (*(*again)->next(row)) {
+      ordered_json object;
+      object["row"] = row.record;
+      ordered_json input = ordered_json::object();
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        input[keys[i]] = i < row.cells.size() ? row.cells[i] : std::string();
+      }
+      object["input"] = input;
+      ordered_json lookups = ordered_json::array();
+      for (const roster::CellLookup& lookup : row.lookups) {
+        const output::LookupView view =
+            lookup.valid() ? answer(lookup)
+                           : output::LookupView{core::LookupStatus::invalid, "", lookup.invalid_reason, "", {}};
+        ordered_json entry;
+        entry["platform"] = lookup.platform ? json(std::string(core::platform_name(*lookup.platform))) : json();
+        entry["handle"] = lookup.handle;
+        entry["status"] = std::string(core::status_name(view.status));
+        const json creator = view.creator_json.empty() ? json() : json::parse(view.creator_json, nullptr, false);
+        entry["creator"] = creator.is_discarded() ? json() : creator;
+        entry["error"] = view.error.empty() ? json() : json(std::string(view.error));
+        entry["job_id"] = view.job_id.empty() ? json() : json(std::string(view.job_id));
+        lookups.push_back(entry);
+      }
+      object["lookups"] = lookups;
+      std::string line;
+      REQUIRE(std::getline(written, line));
+      CHECK(line == object.dump(-1, ' ', false, json::error_handler_t::replace));
+      ++rows;
+    }
+    CHECK(rows == 5);
+    std::string extra;
+    CHECK_FALSE(std::getline(written, extra));
   }
 }
