@@ -13,7 +13,6 @@ TMPDIR (the roster, outputs and state files go to $TMPDIR/writer-bench).
 import csv
 import hashlib
 import json
-import math
 import os
 import resource
 import subprocess
@@ -22,40 +21,13 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+from large_rosters import write_repeating_roster  # noqa: E402
 from state_harness import SimProcess  # noqa: E402
 
 WORK = os.path.join(os.environ.get("TMPDIR", "/tmp"), "writer-bench")
 SIM = os.environ.get("CREATORSCORE_SIM", os.path.join(ROOT, "build", "creatorscore-sim"))
 KEY = "sk_test_demo"
 ROWS, UNIQUE = 1_000_000, 2_000
-PLATFORMS = ["TikTok", "instagram", "YouTube", "x", "Twitch", "facebook", "reddit", "kick", "linkedin", "threads",
-             "snapchat", "Twitter"]
-
-
-def creator(i):
-    return PLATFORMS[i % len(PLATFORMS)], f"lim{i:07d}_{'abcdefghij'[i % 10]}"
-
-
-def write_roster(path):
-    """As limits.py's write_repeating_roster: every creator in turn, in four spellings."""
-    spell = [lambda h: h, str.upper, str.capitalize, lambda h: "@" + h]
-    notes = ['"Beauty, skincare"', 'renews in March', '"Prefers ""long-form"" content"', '']
-    period = math.lcm(UNIQUE, 12)
-    block = []
-    for r in range(period):
-        platform, handle = creator((r * 7919) % UNIQUE)
-        if platform == "x" and r % 3 == 0:
-            platform = "Twitter"
-        block.append(f"Creator {r + 1},{platform},{spell[r % 4](handle)},{notes[r % 4]}\n")
-    with open(path, "w", newline="") as f:
-        f.write("Name,Platform,Handle,Notes\n")
-        whole, rest = divmod(ROWS, period)
-        text = "".join(block)
-        for _ in range(whole):
-            f.write(text)
-        f.write("".join(block[:rest]))
-
-
 def output_digest(path, fmt):
     digest = hashlib.md5()
     if fmt == "csv":
@@ -80,7 +52,7 @@ def main():
     os.makedirs(WORK, exist_ok=True)
     roster = os.path.join(WORK, "roster.csv")
     if not os.path.exists(roster):
-        write_roster(roster)
+        write_repeating_roster(roster, ROWS, UNIQUE)
     for fmt in formats:
         for binary in binaries:
             sim = SimProcess(SIM, ["--time-scale", "600", "--min-job", "1m", "--max-job", "2m",

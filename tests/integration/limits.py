@@ -8,7 +8,6 @@ simulator or this script, and CPU time does not grow with the machine's load the
 import collections
 import csv
 import json
-import math
 import os
 import signal
 import subprocess
@@ -18,6 +17,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from large_rosters import creator, write_repeating_roster  # noqa: E402
 from state_harness import Checks, SimProcess  # noqa: E402
 
 WORK = sys.argv[1]
@@ -28,40 +28,6 @@ WAIT_CPU_LIMIT = 0.05       # of one core, while the client only waits for its j
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 BULK, POLL = "POST /api/v1/creators/bulk", "POST /api/v1/jobs/bulk-status"
 c = Checks()
-
-# Platforms as rosters write them; each name maps to one lookup platform (twitter = x).
-PLATFORMS = ["TikTok", "instagram", "YouTube", "x", "Twitch", "facebook", "reddit", "kick", "linkedin", "threads",
-             "snapchat", "Twitter"]
-
-
-def creator(i):
-    """The i-th distinct creator: a valid handle that never fails (no missing_/ghost_ prefix)."""
-    return PLATFORMS[i % len(PLATFORMS)], f"lim{i:07d}_{'abcdefghij'[i % 10]}"
-
-
-def write_repeating_roster(path, rows, unique):
-    """`rows` rows naming `unique` creators, each many times in other spellings (letter case, a
-    leading @, twitter for x), as real rosters repeat them; every row valid. Notes carry commas
-    and quotes so the reader meets quoted fields on most rows. The rows repeat with a period of
-    lcm(unique, 12): written as one block over and over, as Python takes ~10 s on a loaded machine
-    to format a million rows one by one."""
-    spell = [lambda h: h, str.upper, str.capitalize, lambda h: "@" + h]
-    notes = ['"Beauty, skincare"', 'renews in March', '"Prefers ""long-form"" content"', '']
-    period = math.lcm(unique, 12)
-    block = []
-    for r in range(period):
-        platform, handle = creator((r * 7919) % unique)  # every creator, in an order not the roster's
-        if platform == "x" and r % 3 == 0:
-            platform = "Twitter"
-        block.append(f"Creator {r + 1},{platform},{spell[r % 4](handle)},{notes[r % 4]}\n")
-    with open(path, "w", newline="") as f:
-        f.write("Name,Platform,Handle,Notes\n")
-        whole, rest = divmod(rows, period)
-        text = "".join(block)
-        for _ in range(whole):
-            f.write(text)
-        f.write("".join(block[:rest]))
-
 
 def write_unique_roster(path, unique):
     with open(path, "w", newline="") as f:
