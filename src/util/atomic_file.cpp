@@ -3,10 +3,27 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace util {
+
+namespace {
+
+// What `path` names now, if anything.
+std::optional<struct stat> status_of(const std::string& path) {
+  struct stat status {};
+  return ::stat(path.c_str(), &status) == 0 ? std::optional<struct stat>(status) : std::nullopt;
+}
+
+// A character device or FIFO (/dev/null, /dev/stdout, a pipe): written straight, never through a
+// temporary file renamed over it.
+bool is_stream_node(const std::optional<struct stat>& status) {
+  return status && (S_ISCHR(status->st_mode) || S_ISFIFO(status->st_mode));
+}
+
+}  // namespace
 
 AtomicFile::AtomicFile(std::string path, std::string temp_path, std::FILE* file, bool owns_direct_file)
     : m_path(std::move(path)), m_temp_path(std::move(temp_path)), m_file(file), m_owns_direct_file(owns_direct_file) {}
@@ -27,8 +44,7 @@ util::Expected<AtomicFile, std::string> AtomicFile::create(const std::string& pa
   if (path == "-") {
     return AtomicFile(path, "", stdout, false);
   }
-  struct stat existing {};
-  if (::stat(path.c_str(), &existing) == 0 && (S_ISCHR(existing.st_mode) || S_ISFIFO(existing.st_mode))) {
+  if (is_stream_node(status_of(path))) {
     std::FILE* file = std::fopen(path.c_str(), "wb");
     if (file == nullptr) {
       return util::unexpected("cannot write " + path + ": " + std::strerror(errno));
@@ -52,12 +68,14 @@ util::Expected<AtomicFile, std::string> AtomicFile::create(const std::string& pa
 }
 
 util::Expected<util::Ok, std::string> AtomicFile::check(const std::string& path) {
-  struct stat existing {};
-  const bool exists = path != "-" && ::stat(path.c_str(), &existing) == 0;
-  if (path == "-" || (exists && (S_ISCHR(existing.st_mode) || S_ISFIFO(existing.st_mode)))) {
+  if (path == "-") {
     return util::Ok{};
   }
-  if (exists && S_ISDIR(existing.st_mode)) {
+  const std::optional<struct stat> status = status_of(path);
+  if (is_stream_node(status)) {
+    return util::Ok{};
+  }
+  if (status && S_ISDIR(status->st_mode)) {
     return util::unexpected("cannot write " + path + ": " + std::strerror(EISDIR));
   }
   auto trial = create(path);
