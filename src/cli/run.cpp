@@ -121,8 +121,9 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
   CLI::App* command = app.add_subcommand("run", "submit the roster, wait for every score, write the enriched roster");
   command->description(k_run_description);
   add_roster_options(*command, options.roster);
-  command->add_option("-o,--output", options.output,
-                      "where to write the enriched roster (`-` = stdout); checked before anything is submitted")
+  command
+      ->add_option("-o,--output", options.output,
+                   "where to write the enriched roster (`-` = stdout); checked before anything is submitted")
       ->capture_default_str();
   command->add_option("--format", options.format, "csv, json or jsonl (default: from the output's extension, else csv)");
   command->add_option("--state", options.state,
@@ -210,8 +211,8 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   // An output that cannot be written now (a missing or read-only directory) fails before anything
   // is spent rather than after a run of an hour. After the key check: 77 and 69 come before 73.
   if (const auto writable = util::AtomicFile::check(options.output); !writable) {
-    throw Fatal(ExitCode::cannot_write, writable.error() +
-                                            "; nothing was submitted: give a writable --output and run again");
+    throw Fatal(ExitCode::cannot_write,
+                writable.error() + "; nothing was submitted: give a writable --output and run again");
   }
 
   config.pricing = account->pricing;

@@ -61,9 +61,13 @@ json parse_creator(std::string_view creator_json) {
 }
 
 // JSON text as nlohmann's compact dump writes it, invalid UTF-8 replaced rather than refused.
-std::string json_dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string json_dump(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
-void append_json_string(std::string& out, std::string_view text) { out += json_dump(json(std::string(text))); }
+void append_json_string(std::string& out, std::string_view text) {
+  out += json_dump(json(std::string(text)));
+}
 
 // `text` as a JSON string, or null when empty.
 void append_json_string_or_null(std::string& out, std::string_view text) {
