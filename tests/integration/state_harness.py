@@ -20,6 +20,9 @@ sends it a signal (SIGKILL by default), and returns a report of where it landed.
 Arguments:
   config_when [(EXPR, dict)]    once EXPR holds, POST the dict to /_sim/config (e.g. turn slow
                                 answers on); each fires once, in order, before `when` is tried
+  armed_when EXPR               `when` is tried only once EXPR has held: a landmark for a `when`
+                                that also holds earlier in the run (`tmp` holds for a moment
+                                before any submit, while `run` checks that --output is writable)
   delay_ms                      wait this long after `when` holds, then signal
   sig                           "KILL" (default), "INT" or "TERM"
   stdout / stdout_pipe          the command's stdout to a file, or to a pipe of that capacity that
@@ -155,8 +158,8 @@ def pipe_bytes(fd):
 
 
 
-def signal_at(sim_url, state, command, when, out="", config_when=(), delay_ms=0, sig="KILL", timeout=30,
-              stdout=None, stdout_pipe=None, stderr=None):
+def signal_at(sim_url, state, command, when, out="", config_when=(), armed_when="True", delay_ms=0, sig="KILL",
+              timeout=30, stdout=None, stdout_pipe=None, stderr=None):
     sim = Sim(sim_url)
     pipe_read = None
     out_file = subprocess.DEVNULL
@@ -173,6 +176,7 @@ def signal_at(sim_url, state, command, when, out="", config_when=(), delay_ms=0,
     if stdout_pipe:
         os.close(pipe_write)
     pending_config = list(config_when)
+    armed = False
     landed, at, fired = False, {}, {}
     while time.monotonic() - started < timeout:
         if proc.poll() is not None:
@@ -184,7 +188,9 @@ def signal_at(sim_url, state, command, when, out="", config_when=(), delay_ms=0,
             now = Names(sim, state, out, None, started)
             fired = {k: now[k] for k in ("bulk", "polls", "account", "total")}
             continue
-        if not pending_config and eval(when, {}, names):
+        if not pending_config and not armed:
+            armed = eval(armed_when, {}, names)
+        if armed and eval(when, {}, names):
             if delay_ms:
                 time.sleep(delay_ms / 1000)
             if proc.poll() is None:

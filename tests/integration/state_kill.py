@@ -153,9 +153,12 @@ kill_point("during a poll request: answer lost",
            f'{AFTER}["bulk"] == 8 and {AFTER}["polls"] == r["fired"]["polls"] + 1 and {DB}["pending"] >= 1',
            'polls > fired["polls"]', f"{B} == 8",
            config_when=[('bulk == 8 and polls >= 2', {"fault_slow": 1, "slow_delay_ms": 400})])
+# `run` makes (and removes) a temporary file beside --output once before any submit, to check
+# that it can write there: `tmp` alone would sometimes land on that, so polling must have begun.
 got = kill_point("while writing the output file (every job ended)",
-                 f'{AFTER}["tmp"] and not {AFTER}["out_exists"] and {DB}["pending"] == 0',
-                 "tmp", f'{B} == 8 and {P} == {AFTER}["polls"]')
+                 f'{AFTER}["tmp"] and not {AFTER}["out_exists"] and {AFTER}["bulk"] == 8 and {AFTER}["polls"] >= 1 '
+                 f'and {DB}["pending"] == 0',
+                 "tmp", f'{B} == 8 and {P} == {AFTER}["polls"]', armed_when="polls >= 1")
 if got:
     c.note("a SIGKILL while writing leaves the temporary .out.XXXXXX file behind; the rerun does not remove it")
 kill_point("while writing the output to a blocked stdout pipe (every job ended)",
