@@ -16,9 +16,6 @@ namespace cli {
 
 namespace {
 
-// EX_SOFTWARE from sysexits.h: not in the product's table because it is never meant to happen.
-constexpr int k_internal_error = 70;
-
 constexpr const char* k_description = R"(Score every creator of a roster through the CreatorScore API and write the roster back enriched.
 
 Examples:
@@ -133,11 +130,18 @@ int run(int argc, char** argv) {
   } catch (const core::Fatal& fatal) {
     std::fprintf(stderr, "roster-enrich: error: %s\n", fatal.what());
     code = fatal.code();
-  } catch (const std::exception& bug) {
-    // Every expected failure is a value or a core::Fatal; reaching here is a bug in roster-enrich.
-    std::fprintf(stderr, "roster-enrich: internal error: %s; please report it\n", bug.what());
+  } catch (const std::exception& failure) {
     http::release_curl();
-    return k_internal_error;
+    if (core::is_out_of_resources(failure)) {
+      // The state file holds whatever was paid for before this, so the same command resumes.
+      std::fputs("roster-enrich: error: out of memory (the system refused memory or a thread); free some "
+                 "memory, raise the limit (ulimit -v) or split the roster, then run the same command again\n",
+                 stderr);
+      return core::k_system_error;
+    }
+    // Every expected failure is a value or a core::Fatal; reaching here is a bug in roster-enrich.
+    std::fprintf(stderr, "roster-enrich: internal error: %s; please report it\n", failure.what());
+    return core::k_internal_error;
   }
   http::release_curl();
   return static_cast<int>(code);

@@ -1,6 +1,8 @@
 #include "core/exit_code.hpp"
 
 #include <array>
+#include <new>
+#include <system_error>
 
 namespace core {
 
@@ -16,6 +18,15 @@ ExitCode most_important(ExitCode a, ExitCode b) {
     }
   }
   return a;
+}
+
+bool is_out_of_resources(const std::exception& failure) {
+  if (dynamic_cast<const std::bad_alloc*>(&failure) != nullptr) {
+    return true;
+  }
+  const auto* system = dynamic_cast<const std::system_error*>(&failure);
+  return system != nullptr && (system->code() == std::errc::not_enough_memory ||
+                               system->code() == std::errc::resource_unavailable_try_again);
 }
 
 }  // namespace core

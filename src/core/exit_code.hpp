@@ -24,6 +24,15 @@ enum class ExitCode : int {
 // then 3, 75, 1, 0. Returns whichever of `a` and `b` comes first.
 ExitCode most_important(ExitCode a, ExitCode b);
 
+// Outside PRODUCT.md's table (sysexits.h), for what escapes every command as an exception.
+inline constexpr int k_internal_error = 70;  // EX_SOFTWARE: a bug in roster-enrich
+inline constexpr int k_system_error = 71;    // EX_OSERR: the system refused memory or a thread
+
+// Whether such an exception is the system refusing memory (std::bad_alloc) or a thread
+// (std::system_error ENOMEM/EAGAIN): a ulimit, a container's cap, or a roster with more unique
+// creators than the memory left can index; not a bug.
+bool is_out_of_resources(const std::exception& failure);
+
 // What ends a command: thrown where the cause is known, caught once in cli::run, which prints
 // `roster-enrich: error: <message>` and returns `code`. The message is one line saying what
 // failed, where, and what to do next; it never contains the API key.

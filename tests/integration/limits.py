@@ -247,6 +247,36 @@ try:
     end_to_end(f"{UNIQUE // 1000}k unique", roster, UNIQUE, UNIQUE, ["--seed", "8"], 3000, (UNIQUE + 99) // 100)
     os.remove(roster)
 
+    # --- Out of memory -----------------------------------------------------------------------------
+    # 300,000 unique creators take about 90 MB to index; under a 40 MB address-space limit
+    # (ulimit -v, as a container's cap or a shared host's limit would), which leaves the ~20 MB
+    # roster-enrich needs to start, the index is refused its memory. quote and run end with exit
+    # 71 (EX_OSERR) and one line saying so and what to do, not "internal error, please report it";
+    # run has sent nothing and left no file behind.
+    roster = os.path.join(WORK, "roster-oom.csv")
+    write_unique_roster(roster, 300_000)
+    sim = SimProcess(SIM_BIN, ["--tenant", f"{KEY}:Limits Agency:1000"], WORK)
+    try:
+        oom_out, oom_state = os.path.join(WORK, "out-oom.csv"), os.path.join(WORK, "oom.db")
+        for name, command in (("quote", [R, "quote", roster]),
+                              ("run", [R, "run", roster, "-o", oom_out, "--state", oom_state])):
+            err = os.path.join(WORK, f"err-oom-{name}")
+            with open(err, "wb") as err_file:
+                rc = subprocess.run(["bash", "-c", 'ulimit -v 40960 && exec "$@"', "limited", *command],
+                                    stdout=subprocess.DEVNULL, stderr=err_file).returncode
+            message = open(err, errors="replace").read()
+            c.check(rc == 71 and message.startswith("roster-enrich: error: out of memory")
+                    and message.count("\n") == 1 and "run the same command again" in message,
+                    f"out of memory: {name} exits 71 with one line saying so and what to do (exit {rc})",
+                    message[:300])
+        requests = sim.stats()["total_requests"]
+        c.check(requests == 0 and not any(os.path.exists(p) for p in (oom_out, oom_state))
+                and not [f for f in os.listdir(WORK) if f.startswith(".out-oom")],
+                f"out of memory: run sent nothing ({requests} requests) and wrote no output or state file")
+    finally:
+        sim.stop()
+    os.remove(roster)
+
     waiting[0].check(want_polls=False)
     waiting[1].check(want_polls=True)
     for run in waiting:

@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <new>
+#include <stdexcept>
 #include <string>
+#include <system_error>
 
 #include "core/exit_code.hpp"
 #include "core/lookup_status.hpp"
@@ -20,6 +23,20 @@ TEST_SUITE("core") {
         CHECK(core::most_important(order[j], order[i]) == order[i]);
       }
     }
+  }
+  TEST_CASE("is_out_of_resources: memory or a thread refused, not any other failure") {
+    CHECK(core::is_out_of_resources(std::bad_alloc()));
+    CHECK(core::is_out_of_resources(std::bad_array_new_length()));  // a kind of bad_alloc
+    CHECK(core::is_out_of_resources(std::system_error(std::make_error_code(std::errc::not_enough_memory))));
+    // What std::thread throws when no thread can be made (its stack cannot be mapped).
+    CHECK(core::is_out_of_resources(
+        std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again), "thread")));
+    CHECK_FALSE(
+        core::is_out_of_resources(std::system_error(std::make_error_code(std::errc::permission_denied))));
+    CHECK_FALSE(core::is_out_of_resources(std::length_error("vector::reserve")));
+    // The type decides, not the text.
+    CHECK_FALSE(core::is_out_of_resources(std::runtime_error("out of memory")));
+    CHECK_FALSE(core::is_out_of_resources(core::Fatal(ExitCode::cannot_write, "cannot write x")));
   }
   TEST_CASE("parse_platform: names, case and the twitter alias") {
     CHECK(core::parse_platform("TikTok") == core::Platform::tiktok);
