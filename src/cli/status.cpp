@@ -16,7 +16,8 @@ namespace cli {
 
 namespace {
 
-constexpr const char* k_status_description = R"(Show a run's progress from its state file, offline: no request, no key needed.
+constexpr const char* k_status_description =
+    R"(Show a run's progress from its state file, offline: no request, no key needed.
 
 Examples:
   roster-enrich status roster.csv                   the run of roster.csv (same base URL as the run)
@@ -24,9 +25,11 @@ Examples:
   roster-enrich status roster.csv --json | jq .counts.pending
   watch -n 60 roster-enrich status roster.csv       while a run works on it (status takes no lock)
 
-Shows counts by status, credits spent and refunded, the oldest pending job's age, the latest eta
-and when the run started. Exit 0 when shown; 66 when there is no state file (run `roster-enrich
-run` first); 73 when the file is not a readable roster-enrich state file.)";
+Shows counts by status, credits spent and refunded, the oldest pending job's age, the latest eta,
+when the run started, and whether a process is working on it now (from the state file's lock: a
+run with no end recorded and no process on it was killed; the same `run` command resumes it).
+Exit 0 when shown; 66 when there is no state file (run `roster-enrich run` first); 73 when the
+file is not a readable roster-enrich state file.)";
 
 // What to do when the state file holds nothing to show: start the run it would describe.
 std::string start_a_run_hint(const StatusOptions& options, const std::string& path) {

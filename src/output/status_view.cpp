@@ -47,8 +47,18 @@ std::string header(const state::StatusReport& report) {
   std::string out = "roster-enrich: run " + std::to_string(report.run_id) + " " +
                     std::string(state::run_status_name(report.run_status));
   if (report.run_status == state::RunStatus::running) {
-    // The state file cannot say whether its process is alive (state/status_report.hpp).
-    out += " (no end recorded: a run is working on it, or was killed)";
+    // No end recorded: whether a process is still working on it, the lock says.
+    switch (report.lock.state) {
+      case state::LockHolder::State::held:
+        out += " (process " + std::to_string(report.lock.pid) + " is working on it)";
+        break;
+      case state::LockHolder::State::free:
+        out += " (no process is working on it: it was killed or crashed)";
+        break;
+      case state::LockHolder::State::unknown:
+        out += " (no end recorded: a run is working on it, or was killed)";
+        break;
+    }
   } else if (report.run_status == state::RunStatus::abandoned) {
     out += " (discarded by --restart)";
   } else if (!report.stop_reason.empty()) {
@@ -83,6 +93,10 @@ std::string status_text(const state::StatusReport& report, util::TimePoint now) 
   line("roster", report.roster_path == "-" ? std::string("- (standard input)") : report.roster_path);
   line("base URL", report.base_url);
   line("state file", report.state_path);
+  if (report.lock.state == state::LockHolder::State::held) {
+    line("in use by", "process " + std::to_string(report.lock.pid) +
+                          (report.lock.started.empty() ? "" : " (since " + report.lock.started + ")"));
+  }
   line("started at", iso8601_utc(report.started_at) + " (" + util::format_whole_seconds(age(now - report.started_at)) + " ago)");
   if (report.ended_at) {
     line("ended at", iso8601_utc(*report.ended_at) + " (after " + util::format_whole_seconds(*report.ended_at - report.started_at) +
@@ -133,6 +147,11 @@ std::string status_json(const state::StatusReport& report, util::TimePoint now) 
       {"run_status", std::string(state::run_status_name(report.run_status))},
       {"stop_reason", report.stop_reason.empty() ? ordered_json() : ordered_json(report.stop_reason)},
       {"resumable", state::is_resumable(report.run_status)},
+      {"in_use", report.lock.state == state::LockHolder::State::unknown
+                     ? ordered_json()
+                     : ordered_json(report.lock.state == state::LockHolder::State::held)},
+      {"in_use_by_pid",
+       report.lock.state == state::LockHolder::State::held ? ordered_json(report.lock.pid) : ordered_json()},
       {"started_at", iso8601_utc(report.started_at)},
       {"age_seconds", whole_seconds(age(now - report.started_at))},
       {"ended_at", report.ended_at ? ordered_json(iso8601_utc(*report.ended_at)) : ordered_json()},
@@ -146,8 +165,7 @@ std::string status_json(const state::StatusReport& report, util::TimePoint now) 
       {"pending_jobs", report.pending_jobs},
       {"oldest_pending_age_seconds", optional_age_seconds(report.oldest_pending_age)},
       {"latest_eta", report.eta ? ordered_json(iso8601_utc(*report.eta)) : ordered_json()},
-      {"latest_eta_in_seconds",
-       report.eta ? ordered_json(whole_seconds(*report.eta - now)) : ordered_json()},
+      {"latest_eta_in_seconds", report.eta ? ordered_json(whole_seconds(*report.eta - now)) : ordered_json()},
   };
   return document.dump(2) + "\n";
 }

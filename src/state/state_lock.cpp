@@ -1,7 +1,9 @@
 #include "state/state_lock.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,12 +17,18 @@ namespace state {
 
 namespace {
 
+struct HolderRecord {
+  pid_t pid = 0;        // 0 when the holder had not written it yet
+  std::string started;  // empty when unknown
+};
+
 // Parses what write_holder() wrote: "pid <n>\nstarted <iso>\n".
-void read_holder(int fd, LockError& error) {
+HolderRecord read_holder(int fd) {
+  HolderRecord record;
   char buffer[256];
   const ssize_t length = ::pread(fd, buffer, sizeof buffer - 1, 0);
   if (length <= 0) {
-    return;
+    return record;
   }
   const std::string text(buffer, static_cast<std::size_t>(length));
   std::size_t start = 0;
@@ -31,12 +39,34 @@ void read_holder(int fd, LockError& error) {
     }
     const std::string line = text.substr(start, end - start);
     if (line.rfind("pid ", 0) == 0) {
-      error.holder_pid = static_cast<pid_t>(std::strtol(line.c_str() + 4, nullptr, 10));
+      record.pid = static_cast<pid_t>(std::strtol(line.c_str() + 4, nullptr, 10));
     } else if (line.rfind("started ", 0) == 0) {
-      error.holder_started = line.substr(8);
+      record.started = line.substr(8);
     }
     start = end + 1;
   }
+  return record;
+}
+
+// Whether process `pid` has the file (`device`, `inode`) open: held, free (no such process, or
+// not open in it) or unknown (its descriptors cannot be listed).
+LockHolder::State has_open(pid_t pid, dev_t device, ino_t inode) {
+  const std::string directory = "/proc/" + std::to_string(pid) + "/fd";
+  DIR* descriptors = ::opendir(directory.c_str());
+  if (descriptors == nullptr) {
+    return errno == ENOENT ? LockHolder::State::free : LockHolder::State::unknown;
+  }
+  LockHolder::State state = LockHolder::State::free;
+  while (const dirent* entry = ::readdir(descriptors)) {
+    struct stat target {};
+    if (entry->d_name[0] != '.' && ::stat((directory + "/" + entry->d_name).c_str(), &target) == 0 &&
+        target.st_dev == device && target.st_ino == inode) {
+      state = LockHolder::State::held;
+      break;
+    }
+  }
+  ::closedir(descriptors);
+  return state;
 }
 
 bool write_holder(int fd) {
@@ -91,7 +121,9 @@ util::Expected<StateLock, LockError> StateLock::acquire(const std::string& state
     LockError error;
     error.kind = LockError::Kind::held;
     error.lock_path = lock_path;
-    read_holder(fd, error);
+    const HolderRecord holder = read_holder(fd);
+    error.holder_pid = holder.pid;
+    error.holder_started = holder.started;
     ::close(fd);
     error.message = "the state file " + state_path + " is in use by ";
     if (error.holder_pid > 0) {
@@ -108,6 +140,30 @@ util::Expected<StateLock, LockError> StateLock::acquire(const std::string& state
   // The holder's details are informational: a failure to write them must not stop the run.
   (void)write_holder(fd);
   return StateLock(lock_path, fd);
+}
+
+LockHolder find_lock_holder(const std::string& state_path) {
+  const std::string lock_path = state_path + ".lock";
+  LockHolder holder;
+  const int fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    holder.state = errno == ENOENT ? LockHolder::State::free : LockHolder::State::unknown;
+    return holder;
+  }
+  const HolderRecord record = read_holder(fd);
+  struct stat lock_file {};
+  const bool stated = ::fstat(fd, &lock_file) == 0;
+  // Closed before looking: this process's own descriptor must not count when it holds no lock.
+  ::close(fd);
+  if (!stated || record.pid <= 0) {
+    return holder;
+  }
+  holder.state = has_open(record.pid, lock_file.st_dev, lock_file.st_ino);
+  if (holder.state == LockHolder::State::held) {
+    holder.pid = record.pid;
+    holder.started = record.started;
+  }
+  return holder;
 }
 
 StateLock::StateLock(std::string lock_path, int fd) : m_lock_path(std::move(lock_path)), m_fd(fd) {}

@@ -29,6 +29,24 @@ struct LockError {
   std::string message;
 };
 
+// Who holds the lock on `state_path` now, found without taking it: a lock taken here, even shared
+// and for a moment, would make a run starting at that instant exit 75. The holder is the process
+// whose PID the lock file names, if that process has the lock file open (/proc/PID/fd): the kernel
+// drops the lock with the last descriptor, and a process that merely reuses the PID does not have
+// the file open. Only processes of this machine (and PID namespace) are seen.
+struct LockHolder {
+  enum class State {
+    held,     // `pid` holds it
+    free,     // no process holds it: no lock file, or the process it names is gone
+    unknown,  // the lock file or /proc/PID/fd cannot be read (another user's process), or the
+              // holder has not written its PID yet
+  };
+  State state = State::unknown;
+  pid_t pid = 0;        // when held
+  std::string started;  // when held: ISO-8601 UTC, as the holder wrote it; may be empty
+};
+LockHolder find_lock_holder(const std::string& state_path);
+
 class StateLock {
  public:
   // Locks `<state_path>.lock`, creating it (0600) and its missing parent directories (0700).

@@ -4,6 +4,7 @@
 
 #include "state/schema.hpp"
 #include "state/sqlite_handle.hpp"
+#include "state/state_lock.hpp"
 
 namespace state {
 
@@ -24,6 +25,7 @@ util::Expected<StatusReport, StoreError> load_status_report(const std::string& p
     db.exec("BEGIN", "read the run");
     StatusReport report;
     report.state_path = path;
+    report.lock = find_lock_holder(path);
 
     Statement run(db,
                   "SELECT id, roster_path, base_url, started_at_ms, ended_at_ms, status, stop_reason FROM runs "

@@ -12,6 +12,7 @@
 
 #include "core/lookup_status.hpp"
 #include "state/run_info.hpp"
+#include "state/state_lock.hpp"
 #include "util/clock.hpp"
 #include "util/expected.hpp"
 
@@ -21,7 +22,7 @@ namespace state {
 struct StatusReport {
   std::string state_path;
   std::int64_t run_id = 0;
-  RunStatus run_status = RunStatus::running;  // `running` may mean "killed": status cannot tell
+  RunStatus run_status = RunStatus::running;  // `running` with `lock` free means killed
   std::string stop_reason;
   std::string roster_path;
   std::string base_url;
@@ -39,6 +40,9 @@ struct StatusReport {
   std::size_t pending_jobs = 0;
   std::optional<util::Duration> oldest_pending_age;
   std::optional<util::TimePoint> eta;
+
+  // The process holding the state file's lock now, if any: the run's own, or a new invocation's.
+  LockHolder lock;
 
   std::size_t count(core::LookupStatus status) const { return counts[static_cast<std::size_t>(status)]; }
 };

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `roster-enrich status`: a run's progress from its state file, offline. Against runs left
-# incomplete by --deadline, completed, still running (holding the lock), and against missing or
-# foreign files; the simulator's request counter must not move while status runs, and no key is
+# incomplete by --deadline, completed, still running (holding the lock), killed (SIGKILL), and
+# against missing or foreign files; the simulator's request counter must not move while status runs, and no key is
 # needed.
 source "$(dirname "$0")/lib.sh"
 FIX="$(cd "$(dirname "$0")" && pwd)/fixtures"
@@ -133,7 +133,12 @@ expect_exit 75 "a second run on the same state file: the lock is held" -- \
   "$R" run "$FIX/all_platforms.csv" -o "$WORK/o4b.csv" --state "$WORK/s4.db" -q 2>"$E"
 check "the lock is held by the running process" grep -q "in use by process $run_pid" "$E"
 expect_exit 0 "status while the lock is held" -- status_offline --state "$WORK/s4.db" >"$WORK/t4.txt" 2>"$E"
-check "status while the lock is held: says running" grep -q "^roster-enrich: run [0-9]* running" "$WORK/t4.txt"
+check "status while the lock is held: says running, by that process" \
+  grep -q "^roster-enrich: run [0-9]* running (process $run_pid is working on it)$" "$WORK/t4.txt"
+check "status while the lock is held: 'in use by' names the process" grep -q "^  in use by  *process $run_pid (since " "$WORK/t4.txt"
+status_offline --state "$WORK/s4.db" --json >"$WORK/j4.json"
+check "status --json while the lock is held: in use by the run's PID" \
+  test "$(json_get "$WORK/j4.json" '(d["in_use"], d["in_use_by_pid"])')" = "(True, $run_pid)"
 check "status while the lock is held: the run holds its lock still" kill -0 "$run_pid"
 kill -INT "$run_pid"
 rc=0; wait "$run_pid" || rc=$?
@@ -142,4 +147,27 @@ expect_exit 0 "status after the run stopped" -- status_offline --state "$WORK/s4
 check "after SIGINT: incomplete (interrupted)" \
   test "$(json_get "$WORK/j4b.json" '(d["run_status"], d["stop_reason"])')" = "('incomplete', 'interrupted')"
 check "after SIGINT: counts equal the output CSV's statuses" counts_match "$WORK/o4.csv" "$WORK/j4b.json"
+check "after SIGINT: nobody holds the state file" \
+  test "$(json_get "$WORK/j4b.json" '(d["in_use"], d["in_use_by_pid"])')" = "(False, None)"
+
+# --- a run killed (SIGKILL): no end recorded, and status says no process is working on it ---
+"$R" run "$FIX/all_platforms.csv" -o "$WORK/o5.csv" --state "$WORK/s5.db" --deadline 600m -q 2>"$WORK/bg5.err" &
+run_pid=$!
+for _ in $(seq 1 100); do
+  status_offline --state "$WORK/s5.db" --json >"$WORK/j5.json" 2>/dev/null &&
+    [ "$(json_get "$WORK/j5.json" 'd["in_use"]')" = True ] && break
+  sleep 0.1
+done
+check "before the kill: in use by the run" test "$(json_get "$WORK/j5.json" 'd["in_use_by_pid"]')" = "$run_pid"
+kill -KILL "$run_pid"
+wait "$run_pid" 2>/dev/null || true
+check "killed: the lock file still names the dead process" grep -q "^pid $run_pid$" "$WORK/s5.db.lock"
+expect_exit 0 "status of a killed run" -- status_offline --state "$WORK/s5.db" >"$WORK/t5.txt" 2>"$E"
+check "killed: says running, but no process is working on it" \
+  grep -q "^roster-enrich: run [0-9]* running (no process is working on it: it was killed or crashed)$" "$WORK/t5.txt"
+check "killed: no 'in use by' line, and the resume hint" \
+  bash -c "! grep -q 'in use by' '$WORK/t5.txt' && grep -q '^  resume: run the same' '$WORK/t5.txt'"
+status_offline --state "$WORK/s5.db" --json >"$WORK/j5b.json"
+check "killed --json: running, resumable, not in use" \
+  test "$(json_get "$WORK/j5b.json" '(d["run_status"], d["resumable"], d["in_use"], d["in_use_by_pid"])')" = "('running', True, False, None)"
 finish

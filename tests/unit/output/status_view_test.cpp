@@ -146,6 +146,38 @@ TEST_SUITE("output::status_view") {
                          "command again; it resumes without paying twice\n"));
   }
 
+  TEST_CASE("status_text: a running run says whether a process is working on it, from its lock") {
+    state::StatusReport report = incomplete_report();
+    report.run_status = state::RunStatus::running;
+    report.stop_reason.clear();
+    report.ended_at.reset();
+
+    report.lock = state::LockHolder{state::LockHolder::State::held, 4242, "2023-11-14T22:13:21Z"};
+    std::string text = output::status_text(report, at(1h));
+    CHECK(text.starts_with("roster-enrich: run 3 running (process 4242 is working on it)\n"));
+    CHECK(text.find(
+              "  state file          /home/ana/.local/state/roster-enrich/roster.csv-0123456789abcdef.db\n"
+              "  in use by           process 4242 (since 2023-11-14T22:13:21Z)\n") != std::string::npos);
+    report.lock.started.clear();
+    CHECK(output::status_text(report, at(1h)).find("  in use by           process 4242\n") !=
+          std::string::npos);
+
+    report.lock = state::LockHolder{state::LockHolder::State::free, 0, ""};
+    text = output::status_text(report, at(1h));
+    CHECK(text.starts_with(
+        "roster-enrich: run 3 running (no process is working on it: it was killed or crashed)\n"));
+    CHECK(text.find("in use by") == std::string::npos);
+    CHECK(text.find("  resume: run the same `roster-enrich run /srv/rosters/roster.csv ...`") !=
+          std::string::npos);
+
+    // A run that ended, and a new invocation holding the file (about to resume or start afresh).
+    report = incomplete_report();
+    report.lock = state::LockHolder{state::LockHolder::State::held, 77, ""};
+    text = output::status_text(report, at(1h));
+    CHECK(text.starts_with("roster-enrich: run 3 incomplete (deadline reached)\n"));
+    CHECK(text.find("  in use by           process 77\n") != std::string::npos);
+  }
+
   TEST_CASE("status_text: an abandoned run says why and has no resume hint") {
     state::StatusReport report = completed_report();
     report.run_status = state::RunStatus::abandoned;
@@ -155,10 +187,15 @@ TEST_SUITE("output::status_view") {
   }
 
   TEST_CASE("status_json: one object, every field, times in UTC, durations in seconds") {
-    const std::string text = output::status_json(incomplete_report(), at(1h + 25min + 999ms));
+    state::StatusReport report = incomplete_report();
+    report.lock =
+        state::LockHolder{state::LockHolder::State::held, 4242, "2023-11-14T23:30:00Z"};  // a resume
+    const std::string text = output::status_json(report, at(1h + 25min + 999ms));
     REQUIRE(text.ends_with("}\n"));
     const json d = json::parse(text);
-    CHECK(d.size() == 21);
+    CHECK(d.size() == 23);
+    CHECK(d["in_use"] == true);
+    CHECK(d["in_use_by_pid"] == 4242);
     CHECK(d["state_file"] == "/home/ana/.local/state/roster-enrich/roster.csv-0123456789abcdef.db");
     CHECK(d["run_id"] == 3);
     CHECK(d["roster"] == "/srv/rosters/roster.csv");
@@ -206,7 +243,9 @@ TEST_SUITE("output::status_view") {
 
   TEST_CASE("status_json: what is unknown is null, not missing") {
     const json d = json::parse(output::status_json(completed_report(), at(2h)));
-    CHECK(d.size() == 21);
+    CHECK(d.size() == 23);
+    CHECK(d["in_use"].is_null());  // LockHolder::State::unknown
+    CHECK(d["in_use_by_pid"].is_null());
     CHECK(d["run_status"] == "completed");
     CHECK(d["resumable"] == false);
     CHECK(d["ended_at"] == "2023-11-14T23:43:25Z");
@@ -227,5 +266,9 @@ TEST_SUITE("output::status_view") {
     CHECK(r["stop_reason"].is_null());
     CHECK(r["ended_at"].is_null());
     CHECK(r["latest_eta_in_seconds"] == -2700);
+    running.lock.state = state::LockHolder::State::free;
+    const json killed = json::parse(output::status_json(running, at(3h)));
+    CHECK(killed["in_use"] == false);
+    CHECK(killed["in_use_by_pid"].is_null());
   }
 }

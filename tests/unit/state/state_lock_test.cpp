@@ -11,6 +11,7 @@
 #include "state_test_support.hpp"
 
 using state::LockError;
+using state::LockHolder;
 using state::StateLock;
 
 namespace {
@@ -137,5 +138,51 @@ TEST_SUITE("state::StateLock") {
     CHECK(lock.error().message == "cannot lock the state file " + dir.file("plain/state.db") + ": " +
                                       dir.file("plain") +
                                       " is not a directory; check the directory's permissions or pass --state FILE");
+  }
+
+  TEST_CASE(
+      "find_lock_holder: free without a lock file; held by this process while it holds the lock; free "
+      "after") {
+    test::TempDir dir;
+    const std::string state_path = dir.file("state.db");
+    CHECK(state::find_lock_holder(state_path).state == LockHolder::State::free);
+    {
+      auto lock = StateLock::acquire(state_path);
+      REQUIRE(lock.has_value());
+      const LockHolder holder = state::find_lock_holder(state_path);
+      CHECK(holder.state == LockHolder::State::held);
+      CHECK(holder.pid == ::getpid());
+      CHECK(test::read_bytes(lock->lock_path()).find("started " + holder.started + "\n") !=
+            std::string::npos);
+      CHECK(holder.started.size() == 20);
+    }
+    // The lock file still names this (live) process, which no longer has it open: a PID that
+    // outlived its lock, as a reused one would.
+    CHECK(test::read_bytes(state_path + ".lock").rfind("pid " + std::to_string(::getpid()) + "\n", 0) == 0);
+    const LockHolder after = state::find_lock_holder(state_path);
+    CHECK(after.state == LockHolder::State::free);
+    CHECK(after.pid == 0);
+  }
+
+  TEST_CASE(
+      "find_lock_holder: another process holding it is named; SIGKILLed, it is free; unwritten, unknown") {
+    test::TempDir dir;
+    const std::string state_path = dir.file("state.db");
+    LockingChild child(state_path);
+    REQUIRE(child.locked);
+    const LockHolder holder = state::find_lock_holder(state_path);
+    CHECK(holder.state == LockHolder::State::held);
+    CHECK(holder.pid == child.pid);
+    // Nothing was taken by looking: the holder's lock is intact and this process can still not lock.
+    CHECK_FALSE(StateLock::acquire(state_path).has_value());
+
+    child.kill_hard();  // the lock file stays, naming the dead child
+    CHECK(test::read_bytes(state_path + ".lock").rfind("pid " + std::to_string(holder.pid) + "\n", 0) == 0);
+    CHECK(state::find_lock_holder(state_path).state == LockHolder::State::free);
+
+    auto lock = StateLock::acquire(state_path);
+    REQUIRE(lock.has_value());
+    std::ofstream(lock->lock_path(), std::ios::trunc).flush();  // a holder between lock and write
+    CHECK(state::find_lock_holder(state_path).state == LockHolder::State::unknown);
   }
 }

@@ -1,10 +1,13 @@
+#include "state/status_report.hpp"
+
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <fstream>
 
 #include "state/sqlite_handle.hpp"
 #include "state/sqlite_store.hpp"
-#include "state/status_report.hpp"
+#include "state/state_lock.hpp"
 #include "state_test_support.hpp"
 
 using namespace std::chrono_literals;
@@ -21,6 +24,8 @@ TEST_SUITE("state::StatusReport") {
   TEST_CASE("load_status_report: counts, credits, oldest pending age and eta, while the run holds the file") {
     test::TempDir dir;
     const std::string path = dir.file("state.db");
+    auto lock = state::StateLock::acquire(path);  // as `run` takes it before opening the file
+    REQUIRE(lock.has_value());
     auto opened = state::SqliteStore::open(path);
     REQUIRE(opened.has_value());
     auto& store = *opened.value();
@@ -68,6 +73,8 @@ TEST_SUITE("state::StatusReport") {
     REQUIRE(report->oldest_pending_age.has_value());
     CHECK(*report->oldest_pending_age == 600s);
     CHECK(report->eta == at_ms(t0 + 5'400'000));
+    CHECK(report->lock.state == state::LockHolder::State::held);
+    CHECK(report->lock.pid == ::getpid());
   }
 
   TEST_CASE("load_status_report: the latest run, also when it completed") {
@@ -86,6 +93,7 @@ TEST_SUITE("state::StatusReport") {
     CHECK(report->lookups == 0);
     CHECK_FALSE(report->oldest_pending_age.has_value());
     CHECK_FALSE(report->eta.has_value());
+    CHECK(report->lock.state == state::LockHolder::State::free);  // never locked: no lock file
   }
 
   TEST_CASE("load_status_report: no file, no run, someone else's file, a newer file") {
