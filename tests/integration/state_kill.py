@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """The body of state_kill.sh (see there). argv: WORK directory. Exit status: failed checks."""
+import fcntl
 import json
 import time
 import os
+import signal
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from state_harness import (Checks, SimProcess, has_secret, normalise, overcharged, run, signal_at,  # noqa: E402
-                           write_roster)
+from state_harness import (F_SETPIPE_SZ, Checks, SimProcess, db_view, has_secret, normalise,  # noqa: E402
+                           overcharged, run, signal_at, write_roster)
 
 WORK = sys.argv[1]
 R, SIM_BIN = os.environ["ROSTER_ENRICH"], os.environ["CREATORSCORE_SIM"]
@@ -164,6 +167,38 @@ if got:
 kill_point("while writing the output to a blocked stdout pipe (every job ended)",
            f'r["piped_bytes"] == 4096 and {DB}["pending"] == 0',
            "piped >= 4096", f'{B} == 8 and {P} == {AFTER}["polls"]', json_to_stdout=True, stdout_pipe=4096)
+
+# The reader of a stdout pipe leaves mid-output (`run ... | head`): SIGPIPE ends the run as it
+# ends any filter, the run stays incomplete with every job ended, and the same command writes the
+# whole output from the state file, sending no submit and no poll.
+d = os.path.join(WORK, "sigpipe")
+os.makedirs(d)
+sim = SimProcess(SIM_BIN, SIM_ARGS, WORK)
+pipe_read, pipe_write = os.pipe()
+fcntl.fcntl(pipe_write, F_SETPIPE_SZ, 4096)  # under the output's size: its writes block on the reader
+with open(os.path.join(d, "err1"), "wb") as err:
+    proc = subprocess.Popen(command(d, json_to_stdout=True), stdout=pipe_write, stderr=err)
+os.close(pipe_write)
+head = os.read(pipe_read, 100)
+os.close(pipe_read)
+rc = proc.wait(timeout=60)
+before = sim.stats()
+db = db_view(os.path.join(d, "state.db"))
+c.check(rc == -signal.SIGPIPE and head.startswith(b"[") and db.get("pending") == 0 and db.get("run_status") == 1,
+        "SIGPIPE mid-output: the run ends on SIGPIPE, every job ended, the run left incomplete (running)",
+        json.dumps({"rc": rc, "head": head.decode(errors="replace"), "db": db}))
+out = os.path.join(d, "out")
+rc = run(command(d, json_to_stdout=True), stdout=out, stderr=os.path.join(d, "err2"))
+after = sim.stats()
+sim.stop()
+c.check(rc == base["json"]["rc"] and normalise(out) == base["json"]["norm"],
+        f"SIGPIPE mid-output: the same command writes the uninterrupted run's output (exit {rc})",
+        first_difference(normalise(out), base["json"]["norm"]))
+c.check(after["requests_by_route"].get(BULK) == before["requests_by_route"].get(BULK) == 8
+        and after["requests_by_route"].get(POLL) == before["requests_by_route"].get(POLL)
+        and not overcharged(after),
+        "SIGPIPE mid-output: the rerun sends no submit and no poll; nobody charged twice",
+        json.dumps({"before": before["requests_by_route"], "after": after["requests_by_route"]}))
 
 # The limit of the write-ahead window: when a job whose submit answer was lost has ended before
 # the rerun, the API answers the resubmit from its cache. It is still paid for once, and the row

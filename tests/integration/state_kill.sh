@@ -7,7 +7,8 @@
 # where its name says (from the simulator's request counts and the state file), checks that the
 # state file, WAL and lock hold no API key, reruns the same command, and proves with the
 # simulator's charge counts that no creator was charged twice and that the output is byte-identical
-# to an uninterrupted run's (last_scored_at of fresh scores aside: see state_kill.py).
+# to an uninterrupted run's (last_scored_at of fresh scores aside: see state_kill.py). Then a stdout
+# reader that leaves mid-output (SIGPIPE): the rerun writes the same output and sends nothing.
 # The checks run in one Python process (state_kill.py, state_harness.py): python3 takes most of a
 # second to start on a loaded machine, and this suite has over a hundred checks.
 source "$(dirname "$0")/lib.sh"
