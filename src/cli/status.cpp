@@ -23,7 +23,7 @@ Examples:
   roster-enrich status roster.csv                   the run of roster.csv (same base URL as the run)
   roster-enrich status --state nightly.db           the run in that state file
   roster-enrich status roster.csv --json | jq .counts.pending
-  watch -n 60 roster-enrich status roster.csv       while a run works on it (status takes no lock)
+  watch -n 60 roster-enrich status roster.csv       while a run works on it (status never blocks it)
 
 Shows counts by status, credits spent and refunded, the oldest pending job's age, the latest eta,
 when the run started, and whether a process is working on it now (from the state file's lock: a

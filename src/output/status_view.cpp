@@ -43,6 +43,11 @@ std::string relative_text(util::TimePoint instant, util::TimePoint now) {
   return "in " + util::format_whole_seconds(instant - now);
 }
 
+// "process 4711", or "a process" for a holder that has not written its PID yet.
+std::string holder_name(const state::LockHolder& holder) {
+  return holder.pid > 0 ? "process " + std::to_string(holder.pid) : std::string("a process");
+}
+
 std::string header(const state::StatusReport& report) {
   std::string out = "roster-enrich: run " + std::to_string(report.run_id) + " " +
                     std::string(state::run_status_name(report.run_status));
@@ -50,7 +55,7 @@ std::string header(const state::StatusReport& report) {
     // No end recorded: whether a process is still working on it, the lock says.
     switch (report.lock.state) {
       case state::LockHolder::State::held:
-        out += " (process " + std::to_string(report.lock.pid) + " is working on it)";
+        out += " (" + holder_name(report.lock) + " is working on it)";
         break;
       case state::LockHolder::State::free:
         out += " (no process is working on it: it was killed or crashed)";
@@ -94,7 +99,7 @@ std::string status_text(const state::StatusReport& report, util::TimePoint now) 
   line("base URL", report.base_url);
   line("state file", report.state_path);
   if (report.lock.state == state::LockHolder::State::held) {
-    line("in use by", "process " + std::to_string(report.lock.pid) +
+    line("in use by", holder_name(report.lock) +
                           (report.lock.started.empty() ? "" : " (since " + report.lock.started + ")"));
   }
   line("started at", iso8601_utc(report.started_at) + " (" + util::format_whole_seconds(age(now - report.started_at)) + " ago)");
@@ -150,8 +155,9 @@ std::string status_json(const state::StatusReport& report, util::TimePoint now) 
       {"in_use", report.lock.state == state::LockHolder::State::unknown
                      ? ordered_json()
                      : ordered_json(report.lock.state == state::LockHolder::State::held)},
-      {"in_use_by_pid",
-       report.lock.state == state::LockHolder::State::held ? ordered_json(report.lock.pid) : ordered_json()},
+      {"in_use_by_pid", report.lock.state == state::LockHolder::State::held && report.lock.pid > 0
+                            ? ordered_json(report.lock.pid)
+                            : ordered_json()},
       {"started_at", iso8601_utc(report.started_at)},
       {"age_seconds", whole_seconds(age(now - report.started_at))},
       {"ended_at", report.ended_at ? ordered_json(iso8601_utc(*report.ended_at)) : ordered_json()},

@@ -1,9 +1,10 @@
 #pragma once
 
 // One process per state file (PRODUCT.md, "State and resume"): an exclusive flock(2) on
-// `<state>.lock`, taken without waiting. The holder writes its PID and the time it took the lock
-// into the file, so a second process can name it. The kernel drops a flock when its holder dies,
-// SIGKILL included, so a lock left by a killed process never blocks the next one.
+// `<state>.lock`, taken without waiting for another run (only for a `status` looking at it). The
+// holder writes its PID and the time it took the lock into the file, so a second process can name
+// it. The kernel drops a flock when its holder dies, SIGKILL included, so a lock left by a killed
+// process never blocks the next one.
 //
 // flock locks belong to an open file description: a second StateLock on the same file fails even
 // inside the same process. The descriptor is close-on-exec, so child processes never inherit it.
@@ -29,20 +30,18 @@ struct LockError {
   std::string message;
 };
 
-// Who holds the lock on `state_path` now, found without taking it: a lock taken here, even shared
-// and for a moment, would make a run starting at that instant exit 75. The holder is the process
-// whose PID the lock file names, if that process has the lock file open (/proc/PID/fd): the kernel
-// drops the lock with the last descriptor, and a process that merely reuses the PID does not have
-// the file open. Only processes of this machine (and PID namespace) are seen.
+// Whether a process holds the lock on `state_path` now: a shared lock is tried and, if it is
+// granted, dropped at once (acquire() waits that moment out rather than failing). When it is
+// held, the holder's PID and start time are those it wrote into the lock file (in its own PID
+// namespace, if that is another container's; 0 and empty until it has written them).
 struct LockHolder {
   enum class State {
-    held,     // `pid` holds it
-    free,     // no process holds it: no lock file, or the process it names is gone
-    unknown,  // the lock file or /proc/PID/fd cannot be read (another user's process), or the
-              // holder has not written its PID yet
+    held,     // a process holds it: a run working on it (or one starting or ending)
+    free,     // nobody: no lock file, or its holder ended (a run with no end recorded was killed)
+    unknown,  // the lock file cannot be opened (another user's, mode 0600)
   };
   State state = State::unknown;
-  pid_t pid = 0;        // when held
+  pid_t pid = 0;        // when held and written
   std::string started;  // when held: ISO-8601 UTC, as the holder wrote it; may be empty
 };
 LockHolder find_lock_holder(const std::string& state_path);

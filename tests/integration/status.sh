@@ -118,7 +118,7 @@ expect_exit 64 "neither ROSTER nor --state" -- status_offline 2>"$E"
 check "usage: says what is missing" grep -q "ROSTER.*--state FILE" "$E"
 expect_exit 64 "both ROSTER and --state" -- status_offline "$FIX/all_platforms.csv" --state "$WORK/s1.db" 2>"$E"
 
-# --- while a run holds the lock: status reads the last commit (WAL) and takes no lock ---
+# --- while a run holds the lock: status reads the last commit (WAL) and never blocks the run ---
 start_sim --seed 5 --min-job 300m --max-job 400m
 "$R" run "$FIX/all_platforms.csv" -o "$WORK/o4.csv" --state "$WORK/s4.db" --deadline 600m -q 2>"$WORK/bg.err" &
 run_pid=$!
@@ -140,6 +140,15 @@ status_offline --state "$WORK/s4.db" --json >"$WORK/j4.json"
 check "status --json while the lock is held: in use by the run's PID" \
   test "$(json_get "$WORK/j4.json" '(d["in_use"], d["in_use_by_pid"])')" = "(True, $run_pid)"
 check "status while the lock is held: the run holds its lock still" kill -0 "$run_pid"
+# From another PID namespace (a container sharing the directory), where the run's PID is not seen:
+# the kernel's lock still says it is in use. Needs root (unshare); skipped otherwise.
+if unshare --pid --fork --mount-proc true 2>/dev/null; then
+  unshare --pid --fork --mount-proc env -u CREATORSCORE_API_KEY "$R" status --state "$WORK/s4.db" --json >"$WORK/j4ns.json"
+  check "status from another PID namespace: in use (the run's PID as it wrote it)" \
+    test "$(json_get "$WORK/j4ns.json" '(d["in_use"], d["in_use_by_pid"])')" = "(True, $run_pid)"
+else
+  echo "# skipped: status from another PID namespace (unshare needs root)" >&3
+fi
 kill -INT "$run_pid"
 rc=0; wait "$run_pid" || rc=$?
 check "the run stopped by SIGINT exits 75" test "$rc" = 75

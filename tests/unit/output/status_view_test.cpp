@@ -162,6 +162,14 @@ TEST_SUITE("output::status_view") {
     CHECK(output::status_text(report, at(1h)).find("  in use by           process 4242\n") !=
           std::string::npos);
 
+    report.lock = state::LockHolder{state::LockHolder::State::held, 0, ""};  // its PID not written yet
+    text = output::status_text(report, at(1h));
+    CHECK(text.starts_with("roster-enrich: run 3 running (a process is working on it)\n"));
+    CHECK(text.find("  in use by           a process\n") != std::string::npos);
+    const json unwritten = json::parse(output::status_json(report, at(1h)));
+    CHECK(unwritten["in_use"] == true);
+    CHECK(unwritten["in_use_by_pid"].is_null());
+
     report.lock = state::LockHolder{state::LockHolder::State::free, 0, ""};
     text = output::status_text(report, at(1h));
     CHECK(text.starts_with(

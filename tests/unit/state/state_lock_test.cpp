@@ -1,13 +1,17 @@
-#include <doctest/doctest.h>
+#include "state/state_lock.hpp"
 
+#include <doctest/doctest.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
-#include "state/state_lock.hpp"
 #include "state_test_support.hpp"
 
 using state::LockError;
@@ -183,6 +187,38 @@ TEST_SUITE("state::StateLock") {
     auto lock = StateLock::acquire(state_path);
     REQUIRE(lock.has_value());
     std::ofstream(lock->lock_path(), std::ios::trunc).flush();  // a holder between lock and write
+    const LockHolder unwritten = state::find_lock_holder(state_path);
+    CHECK(unwritten.state == LockHolder::State::held);
+    CHECK(unwritten.pid == 0);
+    CHECK(unwritten.started.empty());
+  }
+
+  TEST_CASE("find_lock_holder: a lock file that cannot be opened is unknown") {
+    test::TempDir dir;
+    const std::string state_path = dir.file("state.db");
+    REQUIRE(::symlink("state.db.lock", (state_path + ".lock").c_str()) == 0);  // a loop: ELOOP
     CHECK(state::find_lock_holder(state_path).state == LockHolder::State::unknown);
+  }
+
+  TEST_CASE("acquire: waits out a `status` looking at the lock (shared, for a moment) instead of failing") {
+    test::TempDir dir;
+    const std::string state_path = dir.file("state.db");
+    { REQUIRE(StateLock::acquire(state_path).has_value()); }  // the lock file exists, free
+    const int probe = ::open((state_path + ".lock").c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(probe >= 0);
+    REQUIRE(::flock(probe, LOCK_SH | LOCK_NB) == 0);
+    std::thread status([probe] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      ::flock(probe, LOCK_UN);
+    });
+    {
+      auto lock = StateLock::acquire(state_path);
+      status.join();
+      ::close(probe);
+      CHECK(lock.has_value());
+    }
+    // And find_lock_holder's own look leaves the lock as it was: free, and taken right after.
+    CHECK(state::find_lock_holder(state_path).state == LockHolder::State::free);
+    CHECK(StateLock::acquire(state_path).has_value());
   }
 }
