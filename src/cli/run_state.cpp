@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/state_file.hpp"
 #include "core/exit_code.hpp"
+#include "engine/engine.hpp"
 #include "state/state_path.hpp"
 
 namespace cli {
@@ -93,6 +94,20 @@ RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, 
 
 void RunState::finish(bool completed, const std::string& reason) {
   m_store->end_run(m_run_id, completed ? state::RunStatus::completed : state::RunStatus::incomplete, reason);
+  m_finished = true;
+}
+
+RunState::~RunState() {
+  if (m_finished) {
+    return;
+  }
+  try {
+    m_store->end_run(m_run_id, state::RunStatus::incomplete,
+                     std::string(engine::ending_name(engine::RunOutcome::Ending::fatal)));
+  } catch (...) {
+    // Unwinding from the error already on its way to the user; the run stays `running`, which
+    // resumes the same way.
+  }
 }
 
 }  // namespace cli

@@ -31,12 +31,19 @@ class RunState {
 
   // Records how the run ended: completed runs are not resumed; the rest are.
   void finish(bool completed, const std::string& reason);
+  // A run not finished (an error thrown past it: the key rejected at the check, the API down,
+  // the output unwritable, out of memory) is recorded incomplete, "stopped by an error", so that
+  // `running` with nobody holding the lock means what `status` says: killed or crashed.
+  ~RunState();
+  RunState(const RunState&) = delete;
+  RunState& operator=(const RunState&) = delete;
 
  private:
   std::string m_path;
   std::unique_ptr<state::StateLock> m_lock;
   std::unique_ptr<state::SqliteStore> m_store;
   std::int64_t m_run_id = 0;
+  bool m_finished = false;
   std::vector<state::LookupRecord> m_records;
   std::vector<std::string> m_notes;
 };

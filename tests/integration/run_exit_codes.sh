@@ -18,6 +18,13 @@ for r in csv.DictReader(open(sys.argv[1], newline="")): print(r["status"] + "\t"
   awk -F'\t' -v s="$2" -v e="${3-}" -v all="$#" '$1 == s && (all < 3 || $2 == e) { n++ } END { print n + 0 }' "$1.counts"
 }
 E="$WORK/err"
+# ended_by_error STATE: the run an error stopped before it got going is recorded as such, so
+# `status` does not take it for one still working or killed.
+ended_by_error() {
+  env -u CREATORSCORE_API_KEY "$R" status --state "$1" --json |
+    json_get - '(d["run_status"], d["stop_reason"], d["resumable"], d["in_use"])'
+}
+stopped="('incomplete', 'stopped by an error', True, False)"
 
 start_sim --seed 5 --min-job 10m --max-job 15m
 # --- 0 and 1 ---
@@ -59,6 +66,7 @@ check "77: says CREATORSCORE_API_KEY" grep -q CREATORSCORE_API_KEY "$E"
 expect_exit 77 "77: wrong key" -- env CREATORSCORE_API_KEY=sk_wrong_key "$R" run "$FIX/all_platforms.csv" -o "$WORK/o77.csv" --state "$WORK/s77b.db" 2>"$E"
 check "77: the wrong key is not echoed" bash -c "! grep -q sk_wrong_key '$E'"
 check "77: nothing submitted" test "$(bulk_count)" = 0
+check "77: the run is recorded as stopped by an error" test "$(ended_by_error "$WORK/s77b.db")" = "$stopped"
 
 # --- precedence ---
 expect_exit 64 "precedence: bad flag + missing file -> 64" -- "$R" run "$WORK/no-such.csv" --batch-size 0 -o "$WORK/p.csv" --state "$WORK/p1.db" 2>"$E"
@@ -73,6 +81,7 @@ expect_exit 73 "73: -o into a missing directory" -- "$R" run "$FIX/all_platforms
 check "73: missing directory: one line naming the output, the reason and what to do" \
   grep -qF "cannot write $WORK/missing-dir/out.csv: No such file or directory; nothing was submitted: give a writable --output and run again" "$E"
 check "73: missing directory: refused before anything was submitted" test "$(bulk_count)" = "$b73"
+check "73: missing directory: the run is recorded as stopped by an error" test "$(ended_by_error "$WORK/s73.db")" = "$stopped"
 printf 'previous output\n' >"$WORK/prev.csv"
 expect_exit 73 "73: unwritable state file (--state /proc/x.db)" -- "$R" run "$FIX/all_platforms.csv" -o "$WORK/prev.csv" --state /proc/x.db 2>"$E"
 check "73: the previous output is intact" test "$(cat "$WORK/prev.csv")" = "previous output"
@@ -110,6 +119,7 @@ check "3: status says the run is incomplete because credits ran out" \
 start_sim --seed 5 --fault-503 1
 expect_exit 69 "69: API answers 503 to everything" -- "$R" run "$FIX/all_platforms.csv" -o "$WORK/o69.csv" --state "$WORK/s69.db" 2>"$E"
 check "69: the message names HTTP 503" grep -q 503 "$E"
+check "69: the run is recorded as stopped by an error" test "$(ended_by_error "$WORK/s69.db")" = "$stopped"
 
 # --- 75: deadline; the resume command; resume does not resubmit ---
 start_sim --seed 5 --min-job 300m --max-job 400m
