@@ -85,7 +85,12 @@ RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, 
     m_store->add_lookups(m_run_id, added);
   }
   m_store->set_current_run(m_run_id);
-  m_notes.push_back("resumed the incomplete run in " + m_path);
+  // This process holds the lock: a run still `running` has no process left; it was killed.
+  const std::string how_it_stopped = snapshot->status == state::RunStatus::running
+                                         ? "no end recorded: it was killed or crashed"
+                                         : snapshot->stop_reason;
+  m_notes.push_back("resumed the incomplete run in " + m_path +
+                    (how_it_stopped.empty() ? "" : " (" + how_it_stopped + ")"));
   if (!added.empty() || removed > 0) {
     m_notes.push_back("the roster changed since that run started: " + std::to_string(added.size()) +
                       " lookups added, " + std::to_string(removed) + " no longer in the roster (ignored)");

@@ -104,7 +104,8 @@ for sig, when, label in (("INT", 'bulk == 3 and db.get("resolved", 0) == 15', "b
     rc = run(command(d), stderr=os.path.join(d, "err2"))
     s = sim.stats()
     sim.stop()
-    c.check("resumed" in text(os.path.join(d, "err2")), f"{name}: the rerun says it resumed")
+    c.check("resumed the incomplete run in " + os.path.join(d, "state.db") + " (interrupted)" in text(os.path.join(d, "err2")),
+            f"{name}: the rerun says it resumed the run the signal interrupted")
     c.check(route(s, BULK) == 8, f"{name}: the rerun resubmits nothing ({route(s, BULK)} submits in all)")
     same_as_base(name, d, s, rc)
 
@@ -147,6 +148,8 @@ lock = text(os.path.join(d, "state.db.lock"))
 c.check(r["landed"] and f"pid {r['pid']}\n" in lock, "stale lock: a run SIGKILLed mid-submit leaves its PID in the lock file")
 rc = run(command(d), stderr=os.path.join(d, "err3"))
 c.check(rc != 75 and rc == base_rc, f"stale lock: the next run takes the lock and completes (exit {rc})")
+c.check("resumed the incomplete run in " + os.path.join(d, "state.db") + " (no end recorded: it was killed or crashed)"
+        in text(os.path.join(d, "err3")), "stale lock: the next run says the run it resumed was killed")
 sim.stop()
 # A lock file written by hand, naming a PID that is not running.
 with open(os.path.join(d, "state.db.lock"), "w") as f:
