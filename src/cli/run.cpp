@@ -206,7 +206,11 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   // One request checks the key before anything is spent.
   auto account = session.api().account();
   if (!account) {
-    throw fatal_from(account.error());
+    const Fatal fatal = fatal_from(account.error());
+    if (fatal.code() == ExitCode::incomplete) {  // SIGINT/SIGTERM during the check: not an error
+      run_state.finish(false, std::string(engine::ending_name(engine::RunOutcome::Ending::interrupted)));
+    }
+    throw fatal;
   }
   // An output that cannot be written now (a missing or read-only directory) fails before anything
   // is spent rather than after a run of an hour. After the key check: 77 and 69 come before 73.

@@ -109,6 +109,23 @@ for sig, when, label in (("INT", 'bulk == 3 and db.get("resolved", 0) == 15', "b
     c.check(route(s, BULK) == 8, f"{name}: the rerun resubmits nothing ({route(s, BULK)} submits in all)")
     same_as_base(name, d, s, rc)
 
+# --- SIGINT during the key check (a slow answer): exit 75; the run is recorded interrupted, not
+# stopped by an error, and the rerun resumes it ---
+d = newdir("sigint-keycheck")
+sim = SimProcess(SIM_BIN, [*sim_args(), "--fault-slow", "1", "--slow-delay", "1s"], WORK)
+r = signal_at(sim.url, os.path.join(d, "state.db"), command(d), "account >= 1", sig="INT",
+              stderr=os.path.join(d, "err1"))
+c.check(r["landed"] and r["rc"] == 75 and r["after"]["bulk"] == 0,
+        f"SIGINT during the key check: exit 75 before any submit (got {r['rc']}, landed {r['landed']})")
+stop = sqlite3.connect(os.path.join(d, "state.db")).execute("SELECT status, stop_reason FROM runs").fetchall()
+c.check(stop == [(2, "interrupted")], f"SIGINT during the key check: the run is recorded interrupted ({stop})")
+sim.config(fault_slow=0)
+rc = run(command(d), stderr=os.path.join(d, "err2"))
+s = sim.stats()
+sim.stop()
+c.check("(interrupted)" in text(os.path.join(d, "err2")) and rc == base_rc and route(s, BULK) == 8,
+        f"SIGINT during the key check: the rerun resumes it and completes (exit {rc})")
+
 # --- the deadline, from cron: the same command again until it completes ---
 d = newdir("deadline")
 sim = SimProcess(SIM_BIN, sim_args(), WORK)
