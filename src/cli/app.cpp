@@ -74,7 +74,8 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
   app.footer("Exit codes: 0 all scored, 1 some rows unscored, 3 out of credits, 64 usage, 65 bad roster,\n"
-             "66 cannot open roster, 69 API unavailable, 73 cannot write, 75 incomplete (run again), 77 bad key.");
+             "66 cannot open roster, 69 API unavailable, 73 cannot write, 75 incomplete (run again), 77 bad key;\n"
+             "71 out of memory.");
 
   GlobalOptions global;
   add_global_options(app, global);
