@@ -127,7 +127,8 @@ std::string status_text(const state::StatusReport& report, util::TimePoint now) 
   line("oldest pending", report.oldest_pending_age ? util::format_whole_seconds(age(*report.oldest_pending_age)) : std::string("none"));
   line("latest eta", report.eta ? iso8601_utc(*report.eta) + " (" + relative_text(*report.eta, now) + ")"
                                 : std::string("none"));
-  if (state::is_resumable(report.run_status)) {
+  // Not while a process holds the file: the same command would exit 75 until it is done.
+  if (state::is_resumable(report.run_status) && report.lock.state != state::LockHolder::State::held) {
     const std::string roster = report.roster_path == "-" ? std::string("- (the same roster on standard input)")
                                                          : report.roster_path;
     out += "  resume: run the same `roster-enrich run " + roster +

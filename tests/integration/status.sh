@@ -136,6 +136,8 @@ expect_exit 0 "status while the lock is held" -- status_offline --state "$WORK/s
 check "status while the lock is held: says running, by that process" \
   grep -q "^roster-enrich: run [0-9]* running (process $run_pid is working on it)$" "$WORK/t4.txt"
 check "status while the lock is held: 'in use by' names the process" grep -q "^  in use by  *process $run_pid (since " "$WORK/t4.txt"
+check "status while the lock is held: no resume hint (the same command would exit 75 now)" \
+  bash -c "! grep -q '^  resume:' '$WORK/t4.txt'"
 status_offline --state "$WORK/s4.db" --json >"$WORK/j4.json"
 check "status --json while the lock is held: in use by the run's PID" \
   test "$(json_get "$WORK/j4.json" '(d["in_use"], d["in_use_by_pid"])')" = "(True, $run_pid)"

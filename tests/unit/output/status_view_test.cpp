@@ -158,6 +158,7 @@ TEST_SUITE("output::status_view") {
     CHECK(text.find(
               "  state file          /home/ana/.local/state/roster-enrich/roster.csv-0123456789abcdef.db\n"
               "  in use by           process 4242 (since 2023-11-14T22:13:21Z)\n") != std::string::npos);
+    CHECK(text.find("  resume:") == std::string::npos);  // the same command would exit 75 now
     report.lock.started.clear();
     CHECK(output::status_text(report, at(1h)).find("  in use by           process 4242\n") !=
           std::string::npos);
@@ -184,6 +185,7 @@ TEST_SUITE("output::status_view") {
     text = output::status_text(report, at(1h));
     CHECK(text.starts_with("roster-enrich: run 3 incomplete (deadline reached)\n"));
     CHECK(text.find("  in use by           process 77\n") != std::string::npos);
+    CHECK(text.find("  resume:") == std::string::npos);
   }
 
   TEST_CASE("status_text: an abandoned run says why and has no resume hint") {
