@@ -23,14 +23,11 @@ using namespace std::chrono_literals;
 // shared for microseconds. Far above that on a loaded machine, far below what a person notices.
 constexpr auto k_status_probe_allowance = 250ms;
 
-struct HolderRecord {
-  pid_t pid = 0;        // 0 when the holder had not written it yet
-  std::string started;  // empty when unknown
-};
-
-// Parses what write_holder() wrote: "pid <n>\nstarted <iso>\n".
-HolderRecord read_holder(int fd) {
-  HolderRecord record;
+// Parses what write_holder() wrote, "pid <n>\nstarted <iso>\n", into the details of a holder
+// found holding the lock (pid 0 and no start time when it has not written them yet).
+LockHolder read_holder(int fd) {
+  LockHolder record;
+  record.state = LockHolder::State::held;
   char buffer[256];
   const ssize_t length = ::pread(fd, buffer, sizeof buffer - 1, 0);
   if (length <= 0) {
@@ -117,7 +114,7 @@ util::Expected<StateLock, LockError> StateLock::acquire(const std::string& state
     LockError error;
     error.kind = LockError::Kind::held;
     error.lock_path = lock_path;
-    const HolderRecord holder = read_holder(fd);
+    const LockHolder holder = read_holder(fd);
     error.holder_pid = holder.pid;
     error.holder_started = holder.started;
     ::close(fd);
@@ -153,10 +150,7 @@ LockHolder find_lock_holder(const std::string& state_path) {
     ::flock(fd, LOCK_UN);
     holder.state = LockHolder::State::free;
   } else if (lock_errno == EWOULDBLOCK) {
-    const HolderRecord record = read_holder(fd);
-    holder.state = LockHolder::State::held;
-    holder.pid = record.pid;
-    holder.started = record.started;
+    holder = read_holder(fd);
   }
   ::close(fd);
   return holder;
