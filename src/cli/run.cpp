@@ -212,6 +212,7 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
     }
     throw fatal;
   }
+  run_state.check_tenant(account->tenant_id, account->tenant_name);
   // An output that cannot be written now (a missing or read-only directory) fails before anything
   // is spent rather than after a run of an hour. After the key check: 77 and 69 come before 73.
   if (const auto writable = util::AtomicFile::check(options.output); !writable) {

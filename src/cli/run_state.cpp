@@ -1,5 +1,11 @@
 #include "cli/run_state.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "cli/commands.hpp"
 #include "cli/state_file.hpp"
 #include "core/exit_code.hpp"
@@ -11,6 +17,37 @@ namespace cli {
 using core::ExitCode;
 using core::Fatal;
 
+namespace {
+
+std::unique_ptr<state::StateLock> lock_state_file(const std::string& path) {
+  auto lock = state::StateLock::acquire(path);
+  if (!lock) {
+    throw Fatal(lock.error().kind == state::LockError::Kind::held ? ExitCode::incomplete : ExitCode::cannot_write,
+                lock.error().message);
+  }
+  return std::make_unique<state::StateLock>(std::move(*lock));
+}
+
+// --restart on a damaged state file: it is moved aside with its -wal, not deleted (sqlite3's
+// `.recover` may still get the job ids out of it), and the run starts on a new file. Returns
+// where it went.
+std::string set_aside_damaged(const std::string& path) {
+  std::string stamp = state::iso8601_utc_now();
+  for (char& c : stamp) {
+    c = c == ':' ? '-' : c;
+  }
+  const std::string aside = path + ".damaged-" + stamp;
+  if (::rename(path.c_str(), aside.c_str()) != 0) {
+    throw Fatal(ExitCode::cannot_write, "cannot move the damaged state file " + path + " aside: " +
+                                            std::strerror(errno) + "; move it away by hand or pass --state FILE");
+  }
+  (void)::rename((path + "-wal").c_str(), (aside + "-wal").c_str());
+  (void)::unlink((path + "-shm").c_str());
+  return aside;
+}
+
+}  // namespace
+
 RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, const std::string& base_url,
                    util::TimePoint now) {
   const std::string roster_path = absolute_roster_path(options.roster.roster);
@@ -19,17 +56,33 @@ RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, 
     throw Fatal(ExitCode::cannot_write,
                 "cannot create the state file " + m_path + ": " + made.error() + "; pass --state FILE");
   }
-  auto lock = state::StateLock::acquire(m_path);
-  if (!lock) {
-    throw Fatal(lock.error().kind == state::LockError::Kind::held ? ExitCode::incomplete : ExitCode::cannot_write,
-                lock.error().message);
-  }
-  m_lock = std::make_unique<state::StateLock>(std::move(*lock));
+  struct stat existing {};
+  const bool file_existed = ::stat(m_path.c_str(), &existing) == 0;  // before the lock creates it
+  m_lock = lock_state_file(m_path);
   auto store = state::SqliteStore::open(m_path);
+  if (!store && store.error().kind == state::StoreError::Kind::damaged && options.restart) {
+    const std::string aside = set_aside_damaged(m_path);
+    m_notes.push_back("--restart moved the damaged state file aside to " + aside);
+    m_lock.reset();  // its lock is on the file moved aside: lock the new one
+    m_lock = lock_state_file(m_path);
+    store = state::SqliteStore::open(m_path);
+  }
   if (!store) {
     throw Fatal(store.error().code, store.error().message);
   }
   m_store = std::move(*store);
+
+  // The lock file's record of the incomplete run (state/run_record.hpp) says what the file must
+  // hold. A file that lost it (its -wal deleted or not copied with it) would otherwise start the
+  // run afresh without a word and pay again: refused until --restart says to. A state file moved
+  // away altogether (the man page's advice for starting afresh) is not checked.
+  if (const auto& recorded = m_lock->recorded_run(); recorded && file_existed && !options.restart) {
+    if (auto problem = state::lost_records_problem(m_path, *recorded, m_store->stored_run(recorded->run_id))) {
+      throw Fatal(ExitCode::cannot_write, *problem);
+    }
+  }
+  state::StateLock* lock_file = m_lock.get();  // outlives the store: declared before it
+  m_store->on_commit([lock_file](const std::optional<state::RunRecord>& record) { lock_file->record_run(record); });
 
   if (options.restart) {
     const int abandoned = m_store->abandon_incomplete_runs();
@@ -59,6 +112,11 @@ RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, 
   // Resume: what the API already told us is kept; lookups the roster no longer names are left
   // alone in the file, new ones are added (PRODUCT.md, "State and resume").
   m_run_id = snapshot->run_id;
+  m_tenant_id = snapshot->info.tenant_id;
+  m_tenant_name = snapshot->info.tenant_name;
+  for (const state::LookupRecord& stored : snapshot->records) {
+    m_paid_jobs += stored.status == core::LookupStatus::pending && !stored.job_id.empty() ? 1 : 0;
+  }
   std::vector<bool> known(m_records.size(), false);
   std::size_t removed = 0;
   for (const state::LookupRecord& stored : snapshot->records) {
@@ -95,6 +153,29 @@ RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, 
     m_notes.push_back("the roster changed since that run started: " + std::to_string(added.size()) +
                       " lookups added, " + std::to_string(removed) + " no longer in the roster (ignored)");
   }
+}
+
+void RunState::check_tenant(const std::string& tenant_id, const std::string& tenant_name) {
+  if (tenant_id.empty()) {
+    return;  // the API named no tenant: nothing to compare or record
+  }
+  if (m_tenant_id.empty()) {
+    m_store->record_tenant(m_run_id, tenant_id, tenant_name);
+    m_tenant_id = tenant_id;
+    m_tenant_name = tenant_name;
+    return;
+  }
+  if (m_tenant_id == tenant_id) {
+    return;
+  }
+  // Job ids belong to the tenant that submitted them: another tenant's key gets 404 for each, which
+  // would end the run with every lookup not_found. Its key would be no better: 77, "rejected".
+  throw Fatal(ExitCode::key_rejected,
+              "the incomplete run in " + m_path + " was started by tenant " + m_tenant_name + " (" + m_tenant_id +
+                  "), not by this key's tenant " + tenant_name + " (" + tenant_id +
+                  "); nothing was sent: run again with a key of " + m_tenant_name +
+                  ", or add --restart to discard that run and start afresh under this key (discarding it loses the " +
+                  std::to_string(m_paid_jobs) + " jobs it already paid for that are still running)");
 }
 
 void RunState::finish(bool completed, const std::string& reason) {

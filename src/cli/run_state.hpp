@@ -19,7 +19,8 @@ struct RunOptions;
 class RunState {
  public:
   // Locks and opens the state file, then resumes or starts the run. Throws core::Fatal: 75 when
-  // another process holds the file, 73 when it cannot be written.
+  // another process holds the file, 73 when it cannot be written, is damaged, or lost the records
+  // of its incomplete run (the last two go on with --restart).
   RunState(const RunOptions& options, const roster::RosterIndex& index, const std::string& base_url,
            util::TimePoint now);
 
@@ -28,6 +29,11 @@ class RunState {
   // What the summary should say about the state: resumed, roster changed, jobs abandoned.
   const std::vector<std::string>& notes() const { return m_notes; }
   const std::string& path() const { return m_path; }
+
+  // After the key check: records the account's tenant in a run that has none; throws
+  // core::Fatal(key_rejected) when the run was started by another tenant, whose job ids this key
+  // cannot see. Nothing has been sent for the run by then.
+  void check_tenant(const std::string& tenant_id, const std::string& tenant_name);
 
   // Records how the run ended: completed runs are not resumed; the rest are.
   void finish(bool completed, const std::string& reason);
@@ -43,6 +49,9 @@ class RunState {
   std::unique_ptr<state::StateLock> m_lock;
   std::unique_ptr<state::SqliteStore> m_store;
   std::int64_t m_run_id = 0;
+  std::string m_tenant_id;    // the tenant the run was started by; empty until known
+  std::string m_tenant_name;
+  std::size_t m_paid_jobs = 0;  // pending jobs with a job id when it was resumed
   bool m_finished = false;
   std::vector<state::LookupRecord> m_records;
   std::vector<std::string> m_notes;

@@ -41,6 +41,11 @@ struct RunInfo {
   std::string base_url;
   std::string options_fingerprint;
   util::TimePoint started_at{};  // API time (RealClock: Unix milliseconds)
+  // The tenant whose key started the run (GET /account's tenant id and name; never the key): job
+  // ids are per tenant, so another tenant's key cannot resume it. Empty until the key check, and in
+  // runs made before schema version 2.
+  std::string tenant_id{};
+  std::string tenant_name{};
 };
 
 // A run as stored, with all its lookups (in the order they were first stored).

@@ -54,10 +54,23 @@ CREATE TABLE totals (
           "create the schema");
 }
 
+// Version 1 → 2: which tenant started a run (the account's tenant id and name from the key
+// check; empty for a run started before, which gets them on its next resume), and each run's
+// commit counter, which the record kept outside the WAL is checked against (run_record.hpp).
+// ADD COLUMN with constant defaults rewrites nothing: existing files upgrade in an instant.
+void migrate_1_to_2(Database& db) {
+  db.exec(R"sql(
+ALTER TABLE runs ADD COLUMN tenant_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN tenant_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN commits INTEGER NOT NULL DEFAULT 0;
+)sql",
+          "upgrade the schema to version 2");
+}
+
 using Migration = void (*)(Database&);
 
 // k_migrations[n] upgrades version n to n + 1. Append only; never edit a released migration.
-constexpr std::array<Migration, k_schema_version> k_migrations = {migrate_0_to_1};
+constexpr std::array<Migration, k_schema_version> k_migrations = {migrate_0_to_1, migrate_1_to_2};
 
 StoreError too_new(const Database& db, std::int64_t version) {
   return StoreError{StoreError::Kind::too_new,

@@ -82,6 +82,27 @@ bool valid_run_status(std::int64_t value) {
                                                       "); move it away to start afresh, or pass --state FILE");
 }
 
+// SQLite's first complaint about the file's structure; nullopt when PRAGMA quick_check says "ok".
+std::optional<std::string> integrity_problem(Database& db) {
+  Statement check(db, "PRAGMA quick_check(1)");
+  if (!check.step("check the file's integrity")) {
+    return std::nullopt;
+  }
+  std::string answer = check.column_text(0);
+  if (answer == "ok") {
+    return std::nullopt;
+  }
+  // One line: SQLite heads its report "*** in database main ***" and breaks it into lines.
+  if (const std::string_view heading = "*** in database main ***"; answer.rfind(heading, 0) == 0) {
+    answer.erase(0, heading.size());
+  }
+  for (char& c : answer) {
+    c = (c == '\n' || c == '\r') ? ' ' : c;
+  }
+  const auto first = answer.find_first_not_of(' ');
+  return "integrity check: " + answer.substr(first == std::string::npos ? answer.size() : first, 200);
+}
+
 }  // namespace
 
 struct SqliteStore::Impl {
@@ -146,13 +167,54 @@ struct SqliteStore::Impl {
     return totals;
   }
 
+  // Inside a transaction that changes run `run_id`: one more commit of it (run_record.hpp).
+  void count_commit(std::int64_t run_id) {
+    if (!bump_commits) {
+      bump_commits.emplace(db, "UPDATE runs SET commits = commits + 1 WHERE id = ?1");
+    }
+    bump_commits->bind(1, run_id);
+    bump_commits->run("count the commit");
+  }
+
+  // After that transaction committed: the current run's record, to whoever keeps it.
+  void committed(std::int64_t run_id) {
+    if (!current_record || current_record->run_id != run_id) {
+      return;
+    }
+    ++current_record->commits;
+    if (observer) {
+      observer(current_record);
+    }
+  }
+
+  // The current run's record as the file holds it now.
+  void load_record(std::int64_t run_id) {
+    Statement read(db,
+                   "SELECT commits, (SELECT count(*) FROM lookups WHERE run_id = ?1) FROM runs WHERE id = ?1");
+    read.bind(1, run_id);
+    if (!read.step("read the run's commit count")) {
+      current_record.reset();
+      return;
+    }
+    current_record = RunRecord{run_id, read.column_int(0), read.column_int(1)};
+  }
+
+  void notify() {
+    if (observer) {
+      observer(current_record);
+    }
+  }
+
   Database db;
   const util::Clock* clock = nullptr;
   std::optional<std::int64_t> current_run;
+  std::optional<RunRecord> current_record;  // of current_run, as last committed
+  std::function<void(const std::optional<RunRecord>&)> observer;
   Totals base_totals;  // what earlier invocations of the current run recorded
   // Prepared once, reused for every batch (declared after `db`, so finalized before it closes).
   std::optional<Statement> upsert;
   std::optional<Statement> insert_new;
+  std::optional<Statement> bump_commits;
 };
 
 SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -187,6 +249,16 @@ util::Expected<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::open(const
     db.exec("PRAGMA journal_mode = WAL", "switch to WAL mode");
     db.exec("PRAGMA synchronous = FULL", "set synchronous mode");
     db.exec("PRAGMA foreign_keys = ON", "enable foreign keys");
+    // A damaged file is refused before anything is read from it or added to it: resuming from
+    // half a run would submit again what it paid for. quick_check reads every page (a few
+    // milliseconds per MB) but skips the index-to-table cross checks of integrity_check.
+    if (auto problem = integrity_problem(db)) {
+      return util::unexpected(StoreError{StoreError::Kind::damaged,
+                                         "the state file " + path + " is damaged (" + *problem +
+                                             "); nothing was submitted: restore it from a copy, or run again "
+                                             "with --restart to set it aside and start afresh",
+                                         core::ExitCode::cannot_write});
+    }
     if (auto prepared = prepare_schema(db); !prepared) {
       return util::unexpected(prepared.error());
     }
@@ -198,6 +270,33 @@ util::Expected<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::open(const
 
 void SqliteStore::use_clock(const util::Clock& clock) { m_impl->clock = &clock; }
 
+void SqliteStore::on_commit(std::function<void(const std::optional<RunRecord>&)> observer) {
+  m_impl->observer = std::move(observer);
+}
+
+void SqliteStore::record_tenant(std::int64_t run_id, const std::string& tenant_id, const std::string& tenant_name) {
+  Database& db = m_impl->db;
+  Transaction transaction(db, "record the run's tenant");
+  Statement update(db, "UPDATE runs SET tenant_id = ?1, tenant_name = ?2 WHERE id = ?3");
+  update.bind(1, std::string_view(tenant_id)).bind(2, std::string_view(tenant_name)).bind(3, run_id);
+  update.run("record the run's tenant");
+  m_impl->count_commit(run_id);
+  transaction.commit();
+  m_impl->committed(run_id);
+}
+
+StoredRun SqliteStore::stored_run(std::int64_t run_id) {
+  Statement read(m_impl->db, "SELECT status, commits FROM runs WHERE id = ?1");
+  read.bind(1, run_id);
+  StoredRun stored;
+  if (read.step("read the run's commit count")) {
+    stored.exists = true;
+    stored.resumable = is_resumable(static_cast<RunStatus>(read.column_int(0)));
+    stored.commits = read.column_int(1);
+  }
+  return stored;
+}
+
 const std::string& SqliteStore::path() const { return m_impl->db.path(); }
 
 std::optional<std::int64_t> SqliteStore::current_run() const { return m_impl->current_run; }
@@ -206,7 +305,8 @@ std::optional<RunSnapshot> SqliteStore::find_incomplete_run() {
   Database& db = m_impl->db;
   Statement run(db,
                 "SELECT id, roster_path, roster_identity, base_url, options_fingerprint, started_at_ms, ended_at_ms, "
-                "status, stop_reason FROM runs WHERE status IN (?1, ?2) ORDER BY id DESC LIMIT 1");
+                "status, stop_reason, tenant_id, tenant_name FROM runs WHERE status IN (?1, ?2) "
+                "ORDER BY id DESC LIMIT 1");
   run.bind(1, static_cast<std::int64_t>(RunStatus::running)).bind(2, static_cast<std::int64_t>(RunStatus::incomplete));
   if (!run.step("find an incomplete run")) {
     return std::nullopt;
@@ -221,6 +321,8 @@ std::optional<RunSnapshot> SqliteStore::find_incomplete_run() {
   snapshot.ended_at = from_ms(run.column_optional_int(6));
   snapshot.status = static_cast<RunStatus>(run.column_int(7));
   snapshot.stop_reason = run.column_text(8);
+  snapshot.info.tenant_id = run.column_text(9);
+  snapshot.info.tenant_name = run.column_text(10);
 
   // A scan in rowid (insertion) order without the primary-key index: no sort of 200,000 rows, and
   // start_run() pruned finished runs, so the table holds little besides this run.
@@ -265,13 +367,15 @@ std::int64_t SqliteStore::start_run(const RunInfo& info, const std::vector<Looku
 
   Statement insert_run(db,
                        "INSERT INTO runs (roster_path, roster_identity, base_url, options_fingerprint, started_at_ms, "
-                       "status) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+                       "status, tenant_id, tenant_name, commits) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)");
   insert_run.bind(1, std::string_view(info.roster_path))
       .bind(2, std::string_view(info.roster_identity))
       .bind(3, std::string_view(info.base_url))
       .bind(4, std::string_view(info.options_fingerprint))
       .bind(5, static_cast<std::int64_t>(info.started_at.since_epoch.count()))
-      .bind(6, static_cast<std::int64_t>(RunStatus::running));
+      .bind(6, static_cast<std::int64_t>(RunStatus::running))
+      .bind(7, std::string_view(info.tenant_id))
+      .bind(8, std::string_view(info.tenant_name));
   insert_run.run("start a run");
   const std::int64_t run_id = db.query_int("SELECT last_insert_rowid()", "start a run");
 
@@ -280,16 +384,23 @@ std::int64_t SqliteStore::start_run(const RunInfo& info, const std::vector<Looku
   insert_totals.run("start a run");
 
   m_impl->insert_records(run_id, records);
+  m_impl->load_record(run_id);
   transaction.commit();
   m_impl->current_run = run_id;
   m_impl->base_totals = Totals{};
+  m_impl->notify();
   return run_id;
 }
 
 void SqliteStore::add_lookups(std::int64_t run_id, const std::vector<LookupRecord>& records) {
   Transaction transaction(m_impl->db, "add lookups");
   m_impl->insert_records(run_id, records);
+  m_impl->count_commit(run_id);
   transaction.commit();
+  if (m_impl->current_record && m_impl->current_record->run_id == run_id) {
+    m_impl->load_record(run_id);
+    m_impl->notify();
+  }
 }
 
 void SqliteStore::end_run(std::int64_t run_id, RunStatus status, std::string reason) {
@@ -301,7 +412,13 @@ void SqliteStore::end_run(std::int64_t run_id, RunStatus status, std::string rea
       .bind(3, m_impl->now_ms())
       .bind(4, run_id);
   update.run("end the run");
+  m_impl->count_commit(run_id);
   transaction.commit();
+  m_impl->committed(run_id);
+  if (!is_resumable(status) && m_impl->current_record && m_impl->current_record->run_id == run_id) {
+    m_impl->current_record.reset();  // nothing left to lose: the next invocation starts afresh
+    m_impl->notify();
+  }
 }
 
 int SqliteStore::abandon_incomplete_runs() {
@@ -325,6 +442,8 @@ int SqliteStore::abandon_incomplete_runs() {
   update.run("abandon the incomplete run");
   transaction.commit();
   m_impl->current_run.reset();
+  m_impl->current_record.reset();
+  m_impl->notify();
   return static_cast<int>(paid_jobs);
 }
 
@@ -351,8 +470,11 @@ void SqliteStore::set_current_run(std::int64_t run_id) {
   ensure_totals.bind(1, run_id);
   ensure_totals.run("resume the run");
   m_impl->base_totals = m_impl->load_totals(run_id);
+  m_impl->count_commit(run_id);
+  m_impl->load_record(run_id);
   transaction.commit();
   m_impl->current_run = run_id;
+  m_impl->notify();
 }
 
 void SqliteStore::begin_submit(const std::vector<const LookupRecord*>& records) {
@@ -363,7 +485,9 @@ void SqliteStore::begin_submit(const std::vector<const LookupRecord*>& records) 
     bind_record(upsert, run_id, *record, true);
     upsert.run("record a batch about to be submitted");
   }
+  m_impl->count_commit(run_id);
   transaction.commit();
+  m_impl->committed(run_id);
 }
 
 void SqliteStore::save(const std::vector<const LookupRecord*>& records, const Totals& totals) {
@@ -385,7 +509,9 @@ void SqliteStore::save(const std::vector<const LookupRecord*>& records, const To
       .bind(3, base.credits_refunded + totals.credits_refunded)
       .bind(4, base.requests + totals.requests);
   update.run("save results");
+  m_impl->count_commit(run_id);
   transaction.commit();
+  m_impl->committed(run_id);
 }
 
 }  // namespace state

@@ -11,12 +11,14 @@
 // One process per state file (take a StateLock first); not thread-safe.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "state/run_info.hpp"
+#include "state/run_record.hpp"
 #include "state/schema.hpp"  // k_schema_version
 #include "state/store.hpp"
 #include "util/clock.hpp"
@@ -27,9 +29,9 @@ namespace state {
 class SqliteStore final : public Store {
  public:
   // Opens `path`, creating missing parent directories (mode 0700) and the file (0600); sets WAL
-  // mode, synchronous=FULL and a busy timeout; creates or upgrades the schema. Errors: cannot
-  // create or write it (cannot_open), not a state file (not_ours), made by a newer roster-enrich
-  // (too_new), damaged.
+  // mode, synchronous=FULL and a busy timeout; checks its integrity (PRAGMA quick_check); creates
+  // or upgrades the schema. Errors: cannot create or write it (cannot_open), not a state file
+  // (not_ours), made by a newer roster-enrich (too_new), damaged (exit 73).
   static util::Expected<std::unique_ptr<SqliteStore>, StoreError> open(const std::string& path);
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;
@@ -57,6 +59,16 @@ class SqliteStore final : public Store {
   // Records how the run ended: `status` incomplete (with the reason: "deadline", "interrupted",
   // "insufficient_credits", ...) or completed.
   void end_run(std::int64_t run_id, RunStatus status, std::string reason);
+
+  // Records the tenant that runs `run_id` (RunInfo::tenant_id), once its key has been checked.
+  void record_tenant(std::int64_t run_id, const std::string& tenant_id, const std::string& tenant_name);
+
+  // What the file holds of run `run_id`, to check it against the record kept outside the WAL.
+  StoredRun stored_run(std::int64_t run_id);
+
+  // Called after every commit that changed a run, with that run's record (run_record.hpp), or
+  // nullopt once it is completed or abandoned: the CLI keeps it in the lock file.
+  void on_commit(std::function<void(const std::optional<RunRecord>&)> observer);
 
   // For --restart: marks every running or incomplete run abandoned. Returns how many paid jobs
   // (pending lookups holding a job id) are abandoned with them, so the CLI can say so.

@@ -1,16 +1,24 @@
 #pragma once
 
 // One process per state file (PRODUCT.md, "State and resume"): an exclusive flock(2) on
-// `<state>.lock`, taken without waiting for another run (only for a `status` looking at it). The
-// holder writes its PID and the time it took the lock into the file, so a second process can name
-// it. The kernel drops a flock when its holder dies, SIGKILL included, so a lock left by a killed
-// process never blocks the next one.
+// `<state>.lock`, taken without waiting for another run (only for a `status` looking at it), and
+// one on the database file itself. `<state>` is the state path resolved through symlinks (and
+// `.`/`..`), so `./s.db`, `/abs/s.db` and a symlink to it share one lock file; the lock on the
+// database file's inode also catches what no path comparison can: a hard link, or the file
+// bind-mounted elsewhere. The holder writes its PID and the time it took the lock into the lock
+// file, so a second process can name it (through a hard link or a bind mount it is found in
+// /proc/locks instead). The kernel drops a flock when its holder dies, SIGKILL included, so a lock
+// left by a killed process never blocks the next one. The lock file also carries the record of
+// the incomplete run (run_record.hpp), which tells whether the database lost its last writes.
 //
 // flock locks belong to an open file description: a second StateLock on the same file fails even
 // inside the same process. The descriptor is close-on-exec, so child processes never inherit it.
 
+#include <optional>
 #include <string>
 #include <sys/types.h>
+
+#include "state/run_record.hpp"
 
 #include "util/expected.hpp"
 
@@ -46,9 +54,16 @@ struct LockHolder {
 };
 LockHolder find_lock_holder(const std::string& state_path);
 
+// `<state_path>.lock`, with `state_path` resolved through symlinks: the file itself when it exists,
+// else its directory. Unresolvable paths are used as given.
+std::string lock_file_path(const std::string& state_path);
+
 class StateLock {
  public:
-  // Locks `<state_path>.lock`, creating it (0600) and its missing parent directories (0700).
+  // Locks lock_file_path(state_path), creating it (0600) and its missing parent directories
+  // (0700), then the database file `state_path` (created empty, 0600, when missing). Destroy the
+  // lock after the SQLite connection to the database: closing a descriptor of a file drops the
+  // process's POSIX locks on it, SQLite's included.
   static util::Expected<StateLock, LockError> acquire(const std::string& state_path);
 
   StateLock(StateLock&& other) noexcept;
@@ -58,10 +73,21 @@ class StateLock {
 
   const std::string& lock_path() const { return m_lock_path; }
 
+  // The run record the lock file held when the lock was taken (run_record.hpp): the incomplete
+  // run the last holder saw, and its commit count; nullopt when none was recorded.
+  const std::optional<RunRecord>& recorded_run() const { return m_recorded_run; }
+  // Rewrites the lock file with this holder's details and `record` (nullopt: no incomplete run).
+  // Best effort, as the holder's details: a failure only weakens the next check.
+  void record_run(const std::optional<RunRecord>& record);
+
  private:
-  StateLock(std::string lock_path, int fd);
+  StateLock(std::string lock_path, int fd, int database_fd, std::string started,
+            std::optional<RunRecord> recorded_run);
   std::string m_lock_path;
   int m_fd = -1;
+  int m_database_fd = -1;
+  std::string m_started;
+  std::optional<RunRecord> m_recorded_run;
 };
 
 // The current UTC time as ISO-8601 to the second, e.g. 2026-11-22T03:00:01Z.

@@ -76,6 +76,11 @@ util::Expected<std::string, std::string> default_state_path(const std::string& r
       absolute = std::filesystem::path(roster_path);
     }
     absolute = absolute.lexically_normal();
+    // Through symlinks: the same roster reached by another name (a symlink to it or to a directory
+    // above it) is the same run, with one state file and one lock, or two runs would pay twice.
+    if (auto resolved = std::filesystem::canonical(absolute, error); !error) {
+      absolute = std::move(resolved);
+    }
     identity = absolute.string();
     name = sanitise_name(absolute.filename().string());
   }

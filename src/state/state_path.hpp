@@ -3,7 +3,8 @@
 // Where a roster's state lives when --state is not given (PRODUCT.md, "Configuration"):
 // `$XDG_STATE_HOME/roster-enrich/<name>.db`, falling back to `$HOME/.local/state/roster-enrich/`.
 // `<name>` is the roster file's basename (sanitised to [A-Za-z0-9._-]) + "-" + 16 hex digits of
-// the 64-bit FNV-1a hash of (absolute roster path + "\n" + base URL), so the same roster against
+// the 64-bit FNV-1a hash of (absolute roster path, resolved through symlinks when the roster
+// exists, + "\n" + base URL), so the same roster against
 // another API, or another roster of the same name, gets its own file. Standard input (`-`) is
 // named "stdin" and hashed as "<stdin>" + "\n" + base URL.
 

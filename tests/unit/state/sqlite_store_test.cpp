@@ -131,8 +131,8 @@ TEST_SUITE("state::SqliteStore") {
     CHECK(store.error().kind == StoreError::Kind::too_new);
     CHECK(store.error().code == core::ExitCode::cannot_write);
     CHECK(store.error().message == "the state file " + path +
-                                       " was made by a newer roster-enrich (schema version 2, this one reads up to "
-                                       "1); upgrade roster-enrich or pass --state FILE");
+                                       " was made by a newer roster-enrich (schema version 3, this one reads up to "
+                                       "2); upgrade roster-enrich or pass --state FILE");
     // Refusing must not touch it.
     CHECK(query(path, "PRAGMA user_version") == state::k_schema_version + 1);
   }
