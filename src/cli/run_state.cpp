@@ -76,9 +76,14 @@ RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, 
   // hold. A file that lost it (its -wal deleted or not copied with it) would otherwise start the
   // run afresh without a word and pay again: refused until --restart says to. A state file moved
   // away altogether (the man page's advice for starting afresh) is not checked.
-  if (const auto& recorded = m_lock->recorded_run(); recorded && file_existed && !options.restart) {
-    if (auto problem = state::lost_records_problem(m_path, *recorded, m_store->stored_run(recorded->run_id))) {
+  if (const auto& recorded = m_lock->recorded_run(); recorded && file_existed) {
+    const auto problem = state::lost_records_problem(m_path, *recorded, m_store->stored_run(recorded->run_id));
+    if (problem && !options.restart) {
       throw Fatal(ExitCode::cannot_write, *problem);
+    }
+    if (problem) {
+      m_notes.push_back("--restart started afresh past the lost records of run " +
+                        std::to_string(recorded->run_id) + " (" + std::to_string(recorded->lookups) + " lookups)");
     }
   }
   state::StateLock* lock_file = m_lock.get();  // outlives the store: declared before it

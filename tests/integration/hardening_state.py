@@ -182,6 +182,8 @@ s = sim.stats()
 sim.stop()
 c.check(rc == base_rc and route(s, BULK) == 3 + 8, f"wal: with --restart the run starts afresh and completes "
         f"(exit {rc}, {route(s, BULK)} submits)")
+c.check("--restart started afresh past the lost records of run 1 (40 lookups)" in text(os.path.join(d, "err3")),
+        "wal: the --restart run's summary says it went past the lost records")
 c.check(not overcharged(s), "wal: nobody charged twice (the killed run's jobs come back deduplicated or cached)",
         str(overcharged(s)))
 
