@@ -80,13 +80,12 @@ bool write_lock_file(int fd, const std::string& started, const std::optional<Run
 }
 
 // The PID holding a flock on the file open at `fd`, from /proc/locks ("1: FLOCK  ADVISORY  WRITE
-// <pid> <major>:<minor>:<inode> 0 EOF"); 0 when not found. For a holder that reached the file by
+// <pid> <major>:<minor>:<inode> 0 EOF"): nullopt when none is held, 0 when the holder's PID is
+// not visible from this PID namespace. For a holder that reached the file by
 // another name (a hard link, a bind mount), whose lock file is another one.
-pid_t flock_holder_of(int fd) {
-  struct stat info {};
-  if (::fstat(fd, &info) != 0) {
-    return 0;
-  }
+// Also for `status` through such a name: it looks the database file up by stat(2) alone (an
+// open-and-close of it would drop the process's own SQLite locks on it).
+std::optional<pid_t> flock_holder_of(const struct stat& info) {
   char device_inode[64];
   std::snprintf(device_inode, sizeof device_inode, "%02x:%02x:%llu", ::major(info.st_dev), ::minor(info.st_dev),
                 static_cast<unsigned long long>(info.st_ino));
@@ -100,7 +99,22 @@ pid_t flock_holder_of(int fd) {
       return static_cast<pid_t>(pid);
     }
   }
-  return 0;
+  return std::nullopt;
+}
+
+// The holder of the database file's own lock when the lock file of this name is free: a run that
+// reached the file through a hard link or a bind mount (no start time: its lock file is another).
+LockHolder database_holder(const std::string& state_path) {
+  LockHolder holder;
+  holder.state = LockHolder::State::free;
+  struct stat info {};
+  if (::stat(state_path.c_str(), &info) == 0) {
+    if (const auto pid = flock_holder_of(info)) {
+      holder.state = LockHolder::State::held;
+      holder.pid = *pid;
+    }
+  }
+  return holder;
 }
 
 LockError cannot_open(const std::string& state_path, const std::string& lock_path, const std::string& reason) {
@@ -201,7 +215,10 @@ util::Expected<StateLock, LockError> StateLock::acquire(const std::string& state
   }
   if (const int database_errno = try_flock(database_fd, LOCK_EX); database_errno != 0) {
     LockHolder holder;
-    holder.pid = database_errno == EWOULDBLOCK ? flock_holder_of(database_fd) : 0;
+    struct stat info {};
+    if (database_errno == EWOULDBLOCK && ::fstat(database_fd, &info) == 0) {
+      holder.pid = flock_holder_of(info).value_or(0);
+    }
     ::close(database_fd);
     ::close(fd);
     if (database_errno != EWOULDBLOCK) {
@@ -222,7 +239,10 @@ LockHolder find_lock_holder(const std::string& state_path) {
   LockHolder holder;
   const int fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    holder.state = errno == ENOENT ? LockHolder::State::free : LockHolder::State::unknown;
+    if (errno == ENOENT) {
+      return database_holder(state_path);
+    }
+    holder.state = LockHolder::State::unknown;
     return holder;
   }
   // The kernel's answer, whatever PID namespace (container) the holder runs in. Shared, so
@@ -230,7 +250,7 @@ LockHolder find_lock_holder(const std::string& state_path) {
   const int lock_errno = try_flock(fd, LOCK_SH);
   if (lock_errno == 0) {
     ::flock(fd, LOCK_UN);
-    holder.state = LockHolder::State::free;
+    holder = database_holder(state_path);
   } else if (lock_errno == EWOULDBLOCK) {
     holder = read_holder(fd);
   }
