@@ -76,6 +76,15 @@ base_stats = sim.stats()
 sim.stop()
 c.check(base_rc == 1 and route(base_stats, BULK) == 8, f"baseline: completes, exit 1, 8 submits (exit {base_rc})")
 
+def completes_as_base(what, rc, sim):
+    """Stops the simulator; checks the run completed as the baseline did, each creator paid once."""
+    s = sim.stats()
+    sim.stop()
+    c.check(rc == base_rc and route(s, BULK) == 8, f"{what} completes (exit {rc}, {route(s, BULK)} submits)")
+    c.check(not overcharged(s) and s["credits_charged_by_creator"] == base_stats["credits_charged_by_creator"],
+            f"{what}: nobody charged twice", str(overcharged(s)))
+
+
 # --- item 4: one lock per state file, whatever the name it is reached by ---
 # Jobs of 60 to 90 simulated minutes (6 to 9 s at 600x) keep the first run busy while the others try.
 d = newdir("lock")
@@ -117,13 +126,7 @@ shown = capture([R, "status", "--state", os.path.join(d, "state-link.db")], env=
 c.check(shown.returncode == 0 and f"process {first.pid} is working on it" in shown.stdout,
         "lock: status through a symlink sees the first run working on it", (shown.stdout + shown.stderr)[-300:])
 c.check(first.poll() is None, "lock: the first run was still running during every attempt")
-rc = first.wait()
-s = sim.stats()
-sim.stop()
-c.check(rc == base_rc and route(s, BULK) == 8, f"lock: the first run completes undisturbed (exit {rc}, "
-        f"{route(s, BULK)} submits)")
-c.check(not overcharged(s) and s["credits_charged_by_creator"] == base_stats["credits_charged_by_creator"],
-        "lock: nobody charged twice", str(overcharged(s)))
+completes_as_base("lock: the first run", first.wait(), sim)
 
 # --- item 5: a run resumed with another tenant's key ---
 d = newdir("tenant")
@@ -148,13 +151,7 @@ c.check(route(after, BULK) == route(before, BULK) and route(after, POLL) == rout
         and route(after, ACCOUNT) == route(before, ACCOUNT) + 1,
         "tenant: nothing submitted or polled under key B (the key check only)")
 c.check([x[0] for x in runs(os.path.join(d, "state.db"))] in ([1], [2]), "tenant: the run stays resumable")
-rc = run(command(d), stderr=os.path.join(d, "err3"))
-s = sim.stats()
-sim.stop()
-c.check(rc == base_rc and route(s, BULK) == 8, f"tenant: key A then resumes and completes the run (exit {rc}, "
-        f"{route(s, BULK)} submits)")
-c.check(not overcharged(s) and s["credits_charged_by_creator"] == base_stats["credits_charged_by_creator"],
-        "tenant: nobody charged twice", str(overcharged(s)))
+completes_as_base("tenant: key A then resumes the run and", run(command(d), stderr=os.path.join(d, "err3")), sim)
 # --restart under tenant B: that run is discarded, B starts afresh and completes.
 d = newdir("tenant-restart")
 sim = SimProcess(SIM_BIN, sim_args(), WORK)
