@@ -22,8 +22,9 @@ namespace {
 std::unique_ptr<state::StateLock> lock_state_file(const std::string& path) {
   auto lock = state::StateLock::acquire(path);
   if (!lock) {
-    throw Fatal(lock.error().kind == state::LockError::Kind::held ? ExitCode::incomplete : ExitCode::cannot_write,
-                lock.error().message);
+    throw Fatal(
+        lock.error().kind == state::LockError::Kind::held ? ExitCode::incomplete : ExitCode::cannot_write,
+        lock.error().message);
   }
   return std::make_unique<state::StateLock>(std::move(*lock));
 }
@@ -38,8 +39,9 @@ std::string set_aside_damaged(const std::string& path) {
   }
   const std::string aside = path + ".damaged-" + stamp;
   if (::rename(path.c_str(), aside.c_str()) != 0) {
-    throw Fatal(ExitCode::cannot_write, "cannot move the damaged state file " + path + " aside: " +
-                                            std::strerror(errno) + "; move it away by hand or pass --state FILE");
+    throw Fatal(ExitCode::cannot_write, "cannot move the damaged state file " + path +
+                                            " aside: " + std::strerror(errno) +
+                                            "; move it away by hand or pass --state FILE");
   }
   (void)::rename((path + "-wal").c_str(), (aside + "-wal").c_str());
   (void)::unlink((path + "-shm").c_str());
@@ -77,17 +79,20 @@ RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, 
   // run afresh without a word and pay again: refused until --restart says to. A state file moved
   // away altogether (the man page's advice for starting afresh) is not checked.
   if (const auto& recorded = m_lock->recorded_run(); recorded && file_existed) {
-    const auto problem = state::lost_records_problem(m_path, *recorded, m_store->stored_run(recorded->run_id));
+    const auto problem =
+        state::lost_records_problem(m_path, *recorded, m_store->stored_run(recorded->run_id));
     if (problem && !options.restart) {
       throw Fatal(ExitCode::cannot_write, *problem);
     }
     if (problem) {
       m_notes.push_back("--restart started afresh past the lost records of run " +
-                        std::to_string(recorded->run_id) + " (" + std::to_string(recorded->lookups) + " lookups)");
+                        std::to_string(recorded->run_id) + " (" + std::to_string(recorded->lookups) +
+                        " lookups)");
     }
   }
   state::StateLock* lock_file = m_lock.get();  // outlives the store: declared before it
-  m_store->on_commit([lock_file](const std::optional<state::RunRecord>& record) { lock_file->record_run(record); });
+  m_store->on_commit(
+      [lock_file](const std::optional<state::RunRecord>& record) { lock_file->record_run(record); });
 
   if (options.restart) {
     const int abandoned = m_store->abandon_incomplete_runs();
@@ -175,12 +180,13 @@ void RunState::check_tenant(const std::string& tenant_id, const std::string& ten
   }
   // Job ids belong to the tenant that submitted them: another tenant's key gets 404 for each, which
   // would end the run with every lookup not_found. Its key would be no better: 77, "rejected".
-  throw Fatal(ExitCode::key_rejected,
-              "the incomplete run in " + m_path + " was started by tenant " + m_tenant_name + " (" + m_tenant_id +
-                  "), not by this key's tenant " + tenant_name + " (" + tenant_id +
-                  "); nothing was sent: run again with a key of " + m_tenant_name +
-                  ", or add --restart to discard that run and start afresh under this key (discarding it loses the " +
-                  std::to_string(m_paid_jobs) + " jobs it already paid for that are still running)");
+  throw Fatal(
+      ExitCode::key_rejected,
+      "the incomplete run in " + m_path + " was started by tenant " + m_tenant_name + " (" + m_tenant_id +
+          "), not by this key's tenant " + tenant_name + " (" + tenant_id +
+          "); nothing was sent: run again with a key of " + m_tenant_name +
+          ", or add --restart to discard that run and start afresh under this key (discarding it loses the " +
+          std::to_string(m_paid_jobs) + " jobs it already paid for that are still running)");
 }
 
 void RunState::finish(bool completed, const std::string& reason) {

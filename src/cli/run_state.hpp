@@ -49,7 +49,7 @@ class RunState {
   std::unique_ptr<state::StateLock> m_lock;
   std::unique_ptr<state::SqliteStore> m_store;
   std::int64_t m_run_id = 0;
-  std::string m_tenant_id;    // the tenant the run was started by; empty until known
+  std::string m_tenant_id;  // the tenant the run was started by; empty until known
   std::string m_tenant_name;
   std::size_t m_paid_jobs = 0;  // pending jobs with a job id when it was resumed
   bool m_finished = false;

@@ -53,8 +53,9 @@ std::optional<std::string> lost_records_problem(const std::string& path, const R
             std::to_string(record.lookups) + " lookups: " + std::to_string(stored.commits) + " of " +
             std::to_string(record.commits) + " commits are there)";
   }
-  return what + "; its -wal file was deleted or not copied with it. Nothing was submitted: restore the file with "
-                "its -wal, or run again with --restart to start afresh (jobs already paid for may be paid again)";
+  return what +
+         "; its -wal file was deleted or not copied with it. Nothing was submitted: restore the file with "
+         "its -wal, or run again with --restart to start afresh (jobs already paid for may be paid again)";
 }
 
 }  // namespace state

@@ -38,7 +38,7 @@ std::optional<RunRecord> parse_run_record(std::string_view line);
 // What the database holds of the run the record names.
 struct StoredRun {
   bool exists = false;
-  bool resumable = false;     // running or incomplete
+  bool resumable = false;  // running or incomplete
   std::int64_t commits = 0;
 };
 

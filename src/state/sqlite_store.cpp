@@ -189,8 +189,8 @@ struct SqliteStore::Impl {
 
   // The current run's record as the file holds it now.
   void load_record(std::int64_t run_id) {
-    Statement read(db,
-                   "SELECT commits, (SELECT count(*) FROM lookups WHERE run_id = ?1) FROM runs WHERE id = ?1");
+    Statement read(
+        db, "SELECT commits, (SELECT count(*) FROM lookups WHERE run_id = ?1) FROM runs WHERE id = ?1");
     read.bind(1, run_id);
     if (!read.step("read the run's commit count")) {
       current_record.reset();
@@ -274,7 +274,8 @@ void SqliteStore::on_commit(std::function<void(const std::optional<RunRecord>&)>
   m_impl->observer = std::move(observer);
 }
 
-void SqliteStore::record_tenant(std::int64_t run_id, const std::string& tenant_id, const std::string& tenant_name) {
+void SqliteStore::record_tenant(std::int64_t run_id, const std::string& tenant_id,
+                                const std::string& tenant_name) {
   Database& db = m_impl->db;
   Transaction transaction(db, "record the run's tenant");
   Statement update(db, "UPDATE runs SET tenant_id = ?1, tenant_name = ?2 WHERE id = ?3");
@@ -303,10 +304,11 @@ std::optional<std::int64_t> SqliteStore::current_run() const { return m_impl->cu
 
 std::optional<RunSnapshot> SqliteStore::find_incomplete_run() {
   Database& db = m_impl->db;
-  Statement run(db,
-                "SELECT id, roster_path, roster_identity, base_url, options_fingerprint, started_at_ms, ended_at_ms, "
-                "status, stop_reason, tenant_id, tenant_name FROM runs WHERE status IN (?1, ?2) "
-                "ORDER BY id DESC LIMIT 1");
+  Statement run(
+      db,
+      "SELECT id, roster_path, roster_identity, base_url, options_fingerprint, started_at_ms, ended_at_ms, "
+      "status, stop_reason, tenant_id, tenant_name FROM runs WHERE status IN (?1, ?2) "
+      "ORDER BY id DESC LIMIT 1");
   run.bind(1, static_cast<std::int64_t>(RunStatus::running)).bind(2, static_cast<std::int64_t>(RunStatus::incomplete));
   if (!run.step("find an incomplete run")) {
     return std::nullopt;
@@ -365,9 +367,10 @@ std::int64_t SqliteStore::start_run(const RunInfo& info, const std::vector<Looku
   prune.bind(1, static_cast<std::int64_t>(RunStatus::completed)).bind(2, static_cast<std::int64_t>(RunStatus::abandoned));
   prune.run("drop the lookups of finished runs");
 
-  Statement insert_run(db,
-                       "INSERT INTO runs (roster_path, roster_identity, base_url, options_fingerprint, started_at_ms, "
-                       "status, tenant_id, tenant_name, commits) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)");
+  Statement insert_run(
+      db,
+      "INSERT INTO runs (roster_path, roster_identity, base_url, options_fingerprint, started_at_ms, "
+      "status, tenant_id, tenant_name, commits) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)");
   insert_run.bind(1, std::string_view(info.roster_path))
       .bind(2, std::string_view(info.roster_identity))
       .bind(3, std::string_view(info.base_url))
@@ -384,10 +387,10 @@ std::int64_t SqliteStore::start_run(const RunInfo& info, const std::vector<Looku
   insert_totals.run("start a run");
 
   m_impl->insert_records(run_id, records);
-  m_impl->load_record(run_id);
   transaction.commit();
   m_impl->current_run = run_id;
   m_impl->base_totals = Totals{};
+  m_impl->load_record(run_id);  // after the COMMIT: a record never names what a rollback undid
   m_impl->notify();
   return run_id;
 }
@@ -471,9 +474,9 @@ void SqliteStore::set_current_run(std::int64_t run_id) {
   ensure_totals.run("resume the run");
   m_impl->base_totals = m_impl->load_totals(run_id);
   m_impl->count_commit(run_id);
-  m_impl->load_record(run_id);
   transaction.commit();
   m_impl->current_run = run_id;
+  m_impl->load_record(run_id);
   m_impl->notify();
 }
 

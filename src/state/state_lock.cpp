@@ -87,15 +87,16 @@ bool write_lock_file(int fd, const std::string& started, const std::optional<Run
 // open-and-close of it would drop the process's own SQLite locks on it).
 std::optional<pid_t> flock_holder_of(const struct stat& info) {
   char device_inode[64];
-  std::snprintf(device_inode, sizeof device_inode, "%02x:%02x:%llu", ::major(info.st_dev), ::minor(info.st_dev),
-                static_cast<unsigned long long>(info.st_ino));
+  std::snprintf(device_inode, sizeof device_inode, "%02x:%02x:%llu", ::major(info.st_dev),
+                ::minor(info.st_dev), static_cast<unsigned long long>(info.st_ino));
   std::ifstream locks("/proc/locks");
   std::string line;
   while (std::getline(locks, line)) {
     std::istringstream fields(line);
     std::string id, type, advisory, mode, where;
     long pid = 0;
-    if (fields >> id >> type >> advisory >> mode >> pid >> where && type == "FLOCK" && where == device_inode) {
+    if (fields >> id >> type >> advisory >> mode >> pid >> where && type == "FLOCK" &&
+        where == device_inode) {
       return static_cast<pid_t>(pid);
     }
   }
@@ -117,7 +118,8 @@ LockHolder database_holder(const std::string& state_path) {
   return holder;
 }
 
-LockError cannot_open(const std::string& state_path, const std::string& lock_path, const std::string& reason) {
+LockError cannot_open(const std::string& state_path, const std::string& lock_path,
+                      const std::string& reason) {
   LockError error;
   error.kind = LockError::Kind::cannot_open;
   error.lock_path = lock_path;

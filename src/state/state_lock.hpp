@@ -14,12 +14,12 @@
 // flock locks belong to an open file description: a second StateLock on the same file fails even
 // inside the same process. The descriptor is close-on-exec, so child processes never inherit it.
 
-#include <optional>
-#include <string>
 #include <sys/types.h>
 
-#include "state/run_record.hpp"
+#include <optional>
+#include <string>
 
+#include "state/run_record.hpp"
 #include "util/expected.hpp"
 
 namespace state {

@@ -74,7 +74,8 @@ TEST_SUITE("state hardening") {
     REQUIRE_FALSE(second.has_value());
     CHECK(second.error().kind == LockError::Kind::held);
     CHECK(second.error().holder_pid == ::getpid());
-    CHECK(second.error().message.find("is in use by process " + std::to_string(::getpid())) != std::string::npos);
+    CHECK(second.error().message.find("is in use by process " + std::to_string(::getpid())) !=
+          std::string::npos);
     // `status` through that name sees the run too.
     const state::LockHolder holder = state::find_lock_holder(other);
     CHECK(holder.state == state::LockHolder::State::held);
@@ -184,9 +185,9 @@ TEST_SUITE("state hardening") {
     CHECK_FALSE(state::lost_records_problem(path, behind, store->stored_run(last->run_id)).has_value());
     RunRecord ahead = *last;
     ahead.commits += 1;
-    CHECK(state::lost_records_problem(path, ahead, store->stored_run(last->run_id))->find("the last writes of its "
-                                                                                         "incomplete run") !=
-          std::string::npos);
+    CHECK(state::lost_records_problem(path, ahead, store->stored_run(last->run_id))
+              ->find("the last writes of its "
+                     "incomplete run") != std::string::npos);
   }
 
   TEST_CASE("open: a damaged file is refused before anything is read from it") {
