@@ -9,14 +9,10 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
-#include "creatorscore/client.hpp"
 #include "engine/engine.hpp"
-#include "http/client.hpp"
-#include "sim/model.hpp"
 #include "support/filling_store.hpp"
 #include "support/lookup_records.hpp"
-#include "support/manual_clock.hpp"
-#include "support/sim_transport.hpp"
+#include "support/sim_stack.hpp"
 
 using core::LookupStatus;
 using test::count_status;
@@ -53,13 +49,8 @@ sim::SimConfig vendor_rules() {
   return config;
 }
 
-struct Harness {
-  explicit Harness(sim::SimConfig config = vendor_rules())
-      : simulator(std::move(config)),
-        transport(simulator, clock),
-        limiter(clock, 120),
-        http_client(transport, clock, limiter, http::RetryPolicy{}),
-        api(http_client, "http://127.0.0.1:1", "sk_test_demo") {}
+struct Harness : test::SimStack {
+  explicit Harness(sim::SimConfig config = vendor_rules()) : test::SimStack(std::move(config)) {}
 
   engine::RunOutcome run(state::Store& store, std::vector<state::LookupRecord>& records,
                          engine::EngineConfig config = batches_of_10()) {
@@ -72,8 +63,6 @@ struct Harness {
     config.batch_size = 10;
     return config;
   }
-
-  nlohmann::json stats() { return nlohmann::json::parse(simulator.stats_json(clock.now()).dump()); }
 
   // Creators the API charged more than once.
   std::vector<std::string> charged_twice() {
@@ -88,12 +77,6 @@ struct Harness {
 
   std::size_t submits() const { return transport.count("POST /api/v1/creators/bulk"); }
 
-  test::ManualClock clock;
-  sim::Simulator simulator;
-  test::SimTransport transport;
-  http::RateLimiter limiter;
-  http::Client http_client;
-  creatorscore::Client api;
   HookedObserver observer;
 };
 
