@@ -62,6 +62,10 @@ struct SimConfig {
   int rate_limit = 120;
   // When a tenant's balance is 0, answer whole lookup requests with 402 instead of per-item errors.
   bool zero_balance_402 = false;
+  // Reuse a tenant's in-flight job only for a creator named twice in one request, as the vendor
+  // documents ("the API de-duplicates only inside one batch"); a later request naming a creator
+  // whose job is still running is charged again. Off: in-flight jobs are reused across requests.
+  bool dedup_within_batch_only = false;
   FaultConfig faults;
   // Request bodies above this many bytes are refused with 413.
   std::size_t max_body = 1024 * 1024;

@@ -26,6 +26,7 @@ struct Job {
   Credits charged = 0;
   Includes includes;  // asked for at submission; a done job's creator carries them
   util::TimePoint created_at;
+  std::uint64_t request_serial = 0;  // the request that created it (dedup_within_batch_only)
   util::Duration duration{0};  // nominal: what progress and eta_seconds speak of
   bool fails = false;
   std::string error;        // why it fails, when it does (`profile_unavailable`, ...)

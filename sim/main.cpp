@@ -72,6 +72,9 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--zero-balance-402", config.zero_balance_402,
                "At balance 0, answer whole lookup requests with 402 instead of per-item errors");
+  app.add_flag("--dedup-within-batch-only", config.dedup_within_batch_only,
+               "Reuse an in-flight job only for a creator named twice in one request (the vendor's rule); "
+               "a later request for it is charged again");
   app.add_option("--fault-500", config.faults.fault_500, "Probability of 500 queue_failed")
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--fault-503", config.faults.fault_503, "Probability of 503 auth_unavailable")

@@ -306,6 +306,7 @@ std::optional<SimResponse> Simulator::draw_fault() {
 }
 
 SimResponse Simulator::dispatch(Call& call) {
+  ++m_request_serial;
   const std::vector<std::string_view> rest = split_path(std::string_view(call.path).substr(k_api_prefix.size()));
   const std::string& method = call.request.method;
   if (rest.size() == 1 && rest[0] == "account") {

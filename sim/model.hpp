@@ -118,6 +118,7 @@ class Simulator {
   std::map<std::string, Job, std::less<>> m_jobs;
   std::vector<std::string> m_job_order;  // creation order, for stats
   std::map<std::pair<std::size_t, CreatorId>, std::string> m_in_flight;  // (tenant, creator) -> job id
+  std::uint64_t m_request_serial = 0;  // counts /api/v1 requests that reached an endpoint
   std::multimap<util::TimePoint, std::string> m_unsettled;  // ends_at -> job id
   std::map<CreatorId, util::TimePoint> m_scored;             // creators scored by a done job
   std::map<CreatorId, std::string> m_first_handle;           // spelling shown in payloads

@@ -62,6 +62,7 @@ const Job& Simulator::create_job(std::size_t tenant, const CreatorId& creator, C
   job.charged = price;
   job.includes = includes;
   job.created_at = now;
+  job.request_serial = m_request_serial;
   job.duration = util::Duration(m_job_rng.between(m_config.min_job.count(), m_config.max_job.count()));
   job.eta_noise = draw_eta_noise(m_job_rng);
   if (is_doomed(creator)) {
@@ -93,7 +94,11 @@ Simulator::LookupOutcome Simulator::lookup(std::size_t tenant, const CreatorId& 
     outcome.creator = creator_view(creator, *scored_at, includes);
     return outcome;
   }
-  if (const auto in_flight = m_in_flight.find({tenant, creator}); in_flight != m_in_flight.end()) {
+  const auto in_flight = m_in_flight.find({tenant, creator});
+  const bool reusable =
+      in_flight != m_in_flight.end() &&
+      (!m_config.dedup_within_batch_only || m_jobs.at(in_flight->second).request_serial == m_request_serial);
+  if (reusable) {
     // In-flight de-duplication: the tenant already pays for this job; hand it back for free.
     Job& job = m_jobs.at(in_flight->second);
     job.includes.merge(includes);

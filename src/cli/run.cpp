@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <cstdlib>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include "cli/roster_input.hpp"
 #include "cli/run_state.hpp"
 #include "cli/signals.hpp"
+#include "cli/state_failure.hpp"
 #include "creatorscore/client.hpp"
 #include "engine/engine.hpp"
 #include "http/client.hpp"
@@ -159,6 +161,9 @@ std::string stop_reason(const engine::RunOutcome& outcome, const std::vector<sta
   if (outcome.ending != engine::RunOutcome::Ending::completed) {
     return std::string(engine::ending_name(outcome.ending));
   }
+  if (outcome.state_error) {
+    return "the state file could not be written";
+  }
   const bool out_of_credits = std::any_of(records.begin(), records.end(), [](const state::LookupRecord& record) {
     return record.status == core::LookupStatus::skipped && record.error == "insufficient_credits";
   });
@@ -255,11 +260,24 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   // A run whose output could not be written has not delivered its results: it stays incomplete, so
   // running again (with a writable --output) resumes from the state file and writes them without
   // submitting anything again.
-  const bool run_ended = outcome.ending == engine::RunOutcome::Ending::completed && !outcome.unsubmitted_left;
+  const bool run_ended = outcome.ending == engine::RunOutcome::Ending::completed &&
+                         !outcome.unsubmitted_left && !outcome.state_error;
   const bool finished = run_ended && written;
-  run_state.finish(finished, finished     ? std::string(engine::ending_name(outcome.ending))
+  const std::string reason = finished     ? std::string(engine::ending_name(outcome.ending))
                              : !run_ended ? stop_reason(outcome, records)
-                                          : std::string("the output could not be written"));
+                                          : std::string("the output could not be written");
+  if (!outcome.state_error) {
+    run_state.finish(finished, reason);
+  } else {
+    try {
+      run_state.finish(false, reason);
+    } catch (const Fatal& failure) {
+      // Still unwritable: the run stays `running` in the file, which resumes the same way.
+      if (failure.code() != ExitCode::cannot_write) {
+        throw;
+      }
+    }
+  }
 
   output::RunSummary summary;
   summary.rows = index.rows;
@@ -269,7 +287,7 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   summary.outcome = std::string(engine::ending_name(outcome.ending));
   summary.notes = run_state.notes();
   ExitCode code = exit_code_for(outcome, summary.progress, index.invalid_rows);
-  if (!written) {
+  if (!written || outcome.state_error) {
     code = core::most_important(code, ExitCode::cannot_write);
   }
   if (code == ExitCode::incomplete || code == ExitCode::out_of_credits || code == ExitCode::api_unavailable) {
@@ -277,6 +295,21 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   }
   printer.print_summary(summary);
 
+  if (outcome.state_error) {
+    StateFailure failure{*outcome.state_error, outcome.unsaved_paid, summary.progress.skipped, options.output,
+                         std::nullopt};
+    if (!written) {
+      failure.output_error = written.error();
+    }
+    // Not silenced by --quiet: they are what the user paid for.
+    for (const std::string& line : unsaved_job_lines(failure, records)) {
+      std::fprintf(stderr, "roster-enrich: %s\n", line.c_str());
+    }
+    if (code != ExitCode::key_rejected && code != ExitCode::api_unavailable) {
+      throw Fatal(ExitCode::cannot_write, state_failure_message(failure, records));
+    }
+    std::fprintf(stderr, "roster-enrich: error: %s\n", state_failure_message(failure, records).c_str());
+  }
   if (code == ExitCode::key_rejected || code == ExitCode::api_unavailable) {
     throw Fatal(code, outcome.fatal_message);
   }

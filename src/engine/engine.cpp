@@ -68,9 +68,19 @@ RunOutcome Engine::run(std::vector<state::LookupRecord>& records) {
     }
   }
   m_submit_from = 0;
+  m_state_error.reset();
+  m_unsaved.clear();
+  m_unsaved_set.clear();
+  m_state_caught_up = false;
+  m_records = records.data();
+  m_job_id_saved.assign(records.size(), false);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    m_job_id_saved[i] = !records[i].job_id.empty();  // a resumed run's records come from the file
+  }
   refresh_progress();
 
   for (;;) {
+    stop_submitting_if_state_failed(records);
     if (m_clock.stop_requested()) {
       outcome.ending = RunOutcome::Ending::interrupted;
       break;
@@ -116,6 +126,8 @@ RunOutcome Engine::run(std::vector<state::LookupRecord>& records) {
     refresh_progress();
   }
 
+  stop_submitting_if_state_failed(records);
+  report_state(records, outcome);
   outcome.unsubmitted_left = m_counts.of(LookupStatus::skipped) > 0;
   m_progress.next_poll.reset();
   refresh_progress();
@@ -145,8 +157,12 @@ bool Engine::submit_next_batch(std::vector<state::LookupRecord>& records, RunOut
     by_identity.emplace(state::lookup_key(record), index);
     ++m_submit_attempts[index];
   }
-  // Write-ahead: the intent is durable before the request can charge anything.
-  m_store.begin_submit(batch);
+  // Write-ahead: the intent is durable before the request can charge anything; when it cannot be
+  // written, nothing is sent.
+  if (!try_store([&] { m_store.begin_submit(batch); })) {
+    stop_submitting_if_state_failed(records);
+    return true;
+  }
   auto response = m_api.submit_bulk(request);
   if (!response) {
     const creatorscore::ApiError& error = response.error();
@@ -371,10 +387,21 @@ void Engine::stop_submitting(std::vector<state::LookupRecord>& records, const st
     }
   }
   save(changed);
-  m_observer.on_warning(reason == "budget_exhausted"
-                            ? "--max-credits reached: " + std::to_string(changed.size()) + " lookups skipped"
-                            : "out of credits: " + std::to_string(changed.size()) +
-                                  " lookups skipped; queued jobs are still collected");
+  const std::string skipped = std::to_string(changed.size()) + " lookups skipped";
+  if (reason == "budget_exhausted") {
+    m_observer.on_warning("--max-credits reached: " + skipped);
+  } else if (reason == k_state_unwritable) {
+    m_observer.on_warning("the state file cannot be written: " + skipped +
+                          " (submitted by the next run); the jobs already paid for are still collected");
+  } else {
+    m_observer.on_warning("out of credits: " + skipped + "; queued jobs are still collected");
+  }
+}
+
+void Engine::stop_submitting_if_state_failed(std::vector<state::LookupRecord>& records) {
+  if (m_state_error && m_submitting) {
+    stop_submitting(records, std::string(k_state_unwritable));
+  }
 }
 
 bool Engine::end_with_api_error(const creatorscore::ApiError& error, RunOutcome& outcome) {
@@ -393,7 +420,79 @@ void Engine::save(const std::vector<const state::LookupRecord*>& changed) {
   if (m_stats_source) {
     m_totals.requests = static_cast<std::int64_t>(m_stats_source().requests_sent);
   }
-  m_store.save(changed, m_totals);
+  if (!m_state_error) {
+    if (try_store([&] { m_store.save(changed, m_totals); })) {
+      note_saved(changed);
+      return;
+    }
+    hold_unsaved(changed);
+    return;  // it failed a moment ago: the next save tries again
+  }
+  // The state file failed before (a full disk, most often): what was paid for is kept here and
+  // every save tries to write all of it, since the disk may have been freed meanwhile.
+  hold_unsaved(changed);
+  const bool was_caught_up = m_state_caught_up;
+  m_state_caught_up = try_store([&] { m_store.save(m_unsaved, m_totals); });
+  if (!m_state_caught_up) {
+    return;
+  }
+  note_saved(m_unsaved);
+  if (!was_caught_up) {
+    m_observer.on_warning("the state file could be written again: " + std::to_string(m_unsaved.size()) +
+                          " lookups held since it failed are saved");
+  }
+  m_unsaved.clear();
+  m_unsaved_set.clear();
+}
+
+void Engine::hold_unsaved(const std::vector<const state::LookupRecord*>& changed) {
+  for (const state::LookupRecord* record : changed) {
+    if (m_unsaved_set.insert(record).second) {
+      m_unsaved.push_back(record);
+    }
+  }
+}
+
+void Engine::note_saved(const std::vector<const state::LookupRecord*>& saved) {
+  for (const state::LookupRecord* record : saved) {
+    if (!record->job_id.empty()) {
+      m_job_id_saved[static_cast<std::size_t>(record - m_records)] = true;
+    }
+  }
+}
+
+bool Engine::try_store(const std::function<void()>& write) {
+  try {
+    write();
+    return true;
+  } catch (const core::Fatal& failure) {
+    if (failure.code() != core::ExitCode::cannot_write) {
+      throw;
+    }
+    if (!m_state_error) {
+      m_state_error = failure.what();
+      m_observer.on_warning(std::string(failure.what()) +
+                            "; submitting nothing more, collecting the jobs already paid for");
+    }
+    return false;
+  }
+}
+
+void Engine::report_state(const std::vector<state::LookupRecord>& records, RunOutcome& outcome) {
+  if (!m_state_error) {
+    return;
+  }
+  if (!m_unsaved.empty()) {
+    save({});  // a last try: the disk may have been freed since the last save
+  }
+  outcome.state_error = m_state_error;
+  for (const state::LookupRecord* record : m_unsaved) {
+    const auto index = static_cast<std::size_t>(record - records.data());
+    if (!record->job_id.empty() && !m_job_id_saved[index]) {
+      outcome.unsaved_paid.push_back(index);
+    }
+  }
+  std::sort(outcome.unsaved_paid.begin(), outcome.unsaved_paid.end());
 }
 
 void Engine::note_changed(const std::vector<state::LookupRecord>& records, std::size_t index) {

@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/exit_code.hpp"
@@ -36,7 +37,17 @@ struct RunOutcome {
   bool unsubmitted_left = false;  // lookups skipped for credits or budget: exit 3
   std::optional<core::ExitCode> fatal_code;  // 77 key rejected, 69 API unavailable
   std::string fatal_message;
+  // The state file could not be written at some point: its first failure's one-line message. From
+  // then on nothing new was submitted (those lookups are `skipped`, k_state_unwritable), the jobs
+  // already paid for were still collected, and every later save tried to write all that was held.
+  std::optional<std::string> state_error;
+  // Records (indices) holding a job the API charged for whose job id never reached the state
+  // file: a rerun would submit them again. Empty when a later save caught up.
+  std::vector<std::size_t> unsaved_paid;
 };
+
+// The `error` of lookups left unsubmitted because the state file could not be written.
+inline constexpr std::string_view k_state_unwritable = "state_unwritable";
 
 std::string_view ending_name(RunOutcome::Ending ending);
 
@@ -62,7 +73,16 @@ class Engine {
   bool fetch_next_include(std::vector<state::LookupRecord>& records, RunOutcome& outcome);
   void stop_submitting(std::vector<state::LookupRecord>& records, const std::string& reason);
   bool end_with_api_error(const creatorscore::ApiError& error, RunOutcome& outcome);
+  // Makes `changed` durable. When the store cannot write, keeps them (and every later change) to
+  // write with the next save, and stops submitting: see RunOutcome::state_error.
   void save(const std::vector<const state::LookupRecord*>& changed);
+  void hold_unsaved(const std::vector<const state::LookupRecord*>& changed);
+  void note_saved(const std::vector<const state::LookupRecord*>& saved);
+  // Whether the store wrote; a failure other than "cannot write" is rethrown.
+  bool try_store(const std::function<void()>& write);
+  // Once the state file could not be written, the lookups not yet submitted are skipped.
+  void stop_submitting_if_state_failed(std::vector<state::LookupRecord>& records);
+  void report_state(const std::vector<state::LookupRecord>& records, RunOutcome& outcome);
   // Brings what the engine keeps about the records (status counts, poll ranking, --include
   // queue) up to date with the record at `index`: to call for every record a request touched.
   void note_changed(const std::vector<state::LookupRecord>& records, std::size_t index);
@@ -90,6 +110,16 @@ class Engine {
   PollSchedule m_schedule;
   std::set<std::size_t> m_include_wanted;  // records whose --include fields are still to fetch
   std::size_t m_submit_from = 0;  // no record before it is unsubmitted
+  // Once the state file could not be written: the first failure, and the records changed since
+  // the last save that succeeded (the vector is never resized during a run, so pointers hold).
+  std::optional<std::string> m_state_error;
+  std::vector<const state::LookupRecord*> m_unsaved;
+  std::unordered_set<const state::LookupRecord*> m_unsaved_set;
+  bool m_state_caught_up = false;  // the last save after a failure wrote everything held
+  // Per record, whether the state file holds its job id (a rerun polls that job rather than
+  // paying again): what tells the jobs paid for and lost from those whose latest poll is unsaved.
+  const state::LookupRecord* m_records = nullptr;
+  std::vector<bool> m_job_id_saved;
 };
 
 }  // namespace engine

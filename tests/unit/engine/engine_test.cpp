@@ -11,7 +11,7 @@
 #include "http/client.hpp"
 #include "sim/model.hpp"
 #include "support/manual_clock.hpp"
-#include "support/sim_transport.hpp"
+#include "support/sim_stack.hpp"
 #include "support/lookup_records.hpp"
 
 using test::count_status;
@@ -63,13 +63,9 @@ struct RecordingObserver : engine::Observer {
 };
 
 // The whole stack on a virtual clock against the in-process simulator.
-struct SimHarness {
+struct SimHarness : test::SimStack {
   explicit SimHarness(sim::SimConfig config = {}, std::size_t client_rate_limit = 120)
-      : simulator(std::move(config)),
-        transport(simulator, clock),
-        limiter(clock, client_rate_limit),
-        http_client(transport, clock, limiter, http::RetryPolicy{}),
-        api(http_client, "http://127.0.0.1:1", "sk_test_demo") {}
+      : test::SimStack(std::move(config), client_rate_limit) {}
 
   engine::RunOutcome run(std::vector<state::LookupRecord>& records, engine::EngineConfig config = {}) {
     engine::Engine engine(api, store, clock, observer, config);
@@ -79,14 +75,6 @@ struct SimHarness {
     return outcome;
   }
 
-  nlohmann::json stats() { return nlohmann::json::parse(simulator.stats_json(clock.now()).dump()); }
-
-  test::ManualClock clock;
-  sim::Simulator simulator;
-  test::SimTransport transport;
-  http::RateLimiter limiter;
-  http::Client http_client;
-  creatorscore::Client api;
   state::MemoryStore store;
   RecordingObserver observer;
   engine::Progress progress;

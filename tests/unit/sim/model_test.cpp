@@ -273,6 +273,24 @@ TEST_SUITE("sim::Simulator") {
     CHECK(api.balance() == 999);
   }
 
+  TEST_CASE("handle: dedup_within_batch_only charges a later request for a creator in flight again") {
+    sim::SimConfig config;
+    config.dedup_within_batch_only = true;
+    SimDriver api(config);
+    const std::string handle = handle_where(Platform::tiktok, false);
+    const Json first =
+        json_of(api.post("/api/v1/creators/bulk", bulk_body({{"tiktok", handle}, {"tiktok", handle}})));
+    CHECK(first["results"][1]["deduplicated"] == true);  // inside one request: still one charge
+    CHECK(first["summary"]["credits_spent"] == 1);
+    api.advance(1min);
+    const Json second = json_of(api.post("/api/v1/creators/bulk", bulk_body({{"tiktok", handle}})));
+    CHECK(second["results"][0]["status"] == "queued");
+    CHECK(second["results"][0]["deduplicated"] == false);
+    CHECK(second["results"][0]["job_id"] != first["results"][0]["job_id"]);
+    CHECK(second["summary"]["credits_spent"] == 1);
+    CHECK(api.stats()["credits_charged_by_creator"]["tiktok:" + util::to_lower(handle)] == 2);
+  }
+
   TEST_CASE("handle: a job goes queued, processing, done; then the creator is cached and free") {
     sim::SimConfig config;
     config.min_job = 20min;

@@ -14,7 +14,7 @@
 #include "state/sqlite_store.hpp"
 #include "state_test_support.hpp"
 #include "support/manual_clock.hpp"
-#include "support/sim_transport.hpp"
+#include "support/sim_stack.hpp"
 #include "support/lookup_records.hpp"
 
 using test::count_status;
@@ -34,13 +34,8 @@ sim::SimConfig sim_config() {
   return config;
 }
 
-struct Harness {
-  Harness()
-      : simulator(sim_config()),
-        transport(simulator, clock),
-        limiter(clock, 120),
-        http_client(transport, clock, limiter, http::RetryPolicy{}),
-        api(http_client, "http://127.0.0.1:1", k_marker_key) {}
+struct Harness : test::SimStack {
+  Harness() : test::SimStack(sim_config(), 120, k_marker_key) {}
 
   engine::RunOutcome run(state::Store& store, std::vector<state::LookupRecord>& records) {
     engine::Engine engine(api, store, clock, observer, {});
@@ -48,16 +43,8 @@ struct Harness {
     return engine.run(records);
   }
 
-  std::int64_t charged() {
-    return nlohmann::json::parse(simulator.stats_json(clock.now()).dump())["credits_charged_total"].get<std::int64_t>();
-  }
+  std::int64_t charged() { return stats()["credits_charged_total"].get<std::int64_t>(); }
 
-  test::ManualClock clock;
-  sim::Simulator simulator;
-  test::SimTransport transport;
-  http::RateLimiter limiter;
-  http::Client http_client;
-  creatorscore::Client api;
   engine::Observer observer;
 };
 
