@@ -69,38 +69,33 @@ std::vector<std::string> ids_named(const Problem& problem, const std::vector<std
   return ids;
 }
 
+// A GET whose 200 carries one resource.
+template <typename T>
+util::Expected<T, ApiError> fetch_one(Session& session, const Call& call,
+                                      util::Expected<T, DecodeError> (*decode)(std::string_view)) {
+  auto response = session.send(call);
+  if (!response) {
+    return util::unexpected(response.error());
+  }
+  if (response->status != 200) {
+    return util::unexpected(session.unexpected_answer(call, *response));
+  }
+  auto value = decode(response->body);
+  if (!value) {
+    return util::unexpected(session.bad_body(call, *response, value.error()));
+  }
+  return std::move(*value);
+}
+
 }  // namespace
 
 util::Expected<WhoAmI, ApiError> Client::whoami() {
-  const Call call{http::Method::get, "/whoami", {}, {}, {}, Auth::bearer};
-  auto response = m_session.send(call);
-  if (!response) {
-    return util::unexpected(response.error());
-  }
-  if (response->status != 200) {
-    return util::unexpected(m_session.unexpected_answer(call, *response));
-  }
-  auto whoami = decode_whoami(response->body);
-  if (!whoami) {
-    return util::unexpected(m_session.bad_body(call, *response, whoami.error()));
-  }
-  return std::move(*whoami);
+  return fetch_one<WhoAmI>(m_session, {http::Method::get, "/whoami", {}, {}, {}, Auth::bearer},
+                           decode_whoami);
 }
 
 util::Expected<Meta, ApiError> Client::meta() {
-  const Call call{http::Method::get, "/meta", {}, {}, {}, Auth::none};
-  auto response = m_session.send(call);
-  if (!response) {
-    return util::unexpected(response.error());
-  }
-  if (response->status != 200) {
-    return util::unexpected(m_session.unexpected_answer(call, *response));
-  }
-  auto meta = decode_meta(response->body);
-  if (!meta) {
-    return util::unexpected(m_session.bad_body(call, *response, meta.error()));
-  }
-  return std::move(*meta);
+  return fetch_one<Meta>(m_session, {http::Method::get, "/meta", {}, {}, {}, Auth::none}, decode_meta);
 }
 
 util::Expected<std::vector<Account>, ApiError> Client::list_accounts(core::Platform platform) {

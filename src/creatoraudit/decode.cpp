@@ -61,10 +61,23 @@ const json* data_object(const json& root) {
   return it != root.end() && it->is_object() ? &*it : nullptr;
 }
 
-template <typename Decode>
-auto without_throwing(Decode decode) -> decltype(decode()) {
+// The array under `data`, or nullptr when there is none.
+template <typename Json>
+const Json* data_array(const Json& root) {
+  const auto it = root.find("data");
+  return it != root.end() && it->is_array() ? &*it : nullptr;
+}
+
+// Parses `body` as a JSON object and hands it to `read`; whatever nlohmann throws on the way
+// becomes a DecodeError.
+template <typename T, typename Json = json, typename Read>
+util::Expected<T, DecodeError> read_object(std::string_view body, Read read) {
   try {
-    return decode();
+    auto document = parse_json_object<Json>(body);
+    if (!document) {
+      return util::unexpected(document.error());
+    }
+    return read(static_cast<const Json&>(*document));
   } catch (const json::exception& error) {
     return util::unexpected(
         DecodeError(std::string("the response has an unexpected shape: ") + error.what()));
@@ -248,12 +261,8 @@ Problem decode_problem(int status, std::string_view body,
 }
 
 util::Expected<WhoAmI, DecodeError> decode_whoami(std::string_view body) {
-  return without_throwing([&]() -> util::Expected<WhoAmI, DecodeError> {
-    auto document = parse_json_object<json>(body);
-    if (!document) {
-      return util::unexpected(document.error());
-    }
-    const json* data = data_object(*document);
+  return read_object<WhoAmI>(body, [](const json& root) -> util::Expected<WhoAmI, DecodeError> {
+    const json* data = data_object(root);
     if (data == nullptr || text_of(*data, "organization_id").empty()) {
       return util::unexpected(DecodeError("the whoami response has no data.organization_id"));
     }
@@ -262,24 +271,16 @@ util::Expected<WhoAmI, DecodeError> decode_whoami(std::string_view body) {
 }
 
 util::Expected<Meta, DecodeError> decode_meta(std::string_view body) {
-  return without_throwing([&]() -> util::Expected<Meta, DecodeError> {
-    auto document = parse_json_object<json>(body);
-    if (!document) {
-      return util::unexpected(document.error());
-    }
-    const json* data = data_object(*document);
-    const json& fields = data != nullptr ? *data : *document;
+  return read_object<Meta>(body, [](const json& root) -> util::Expected<Meta, DecodeError> {
+    const json* data = data_object(root);
+    const json& fields = data != nullptr ? *data : root;
     return Meta{text_of(fields, "version"), text_of(fields, "openapi_url"), text_of(fields, "docs_url")};
   });
 }
 
 util::Expected<Account, DecodeError> decode_account(std::string_view body) {
-  return without_throwing([&]() -> util::Expected<Account, DecodeError> {
-    auto document = parse_json_object<json>(body);
-    if (!document) {
-      return util::unexpected(document.error());
-    }
-    const json* data = data_object(*document);
+  return read_object<Account>(body, [](const json& root) -> util::Expected<Account, DecodeError> {
+    const json* data = data_object(root);
     auto account = data != nullptr ? account_from(*data) : std::nullopt;
     if (!account) {
       return util::unexpected(DecodeError("the account response has no data.id"));
@@ -289,13 +290,9 @@ util::Expected<Account, DecodeError> decode_account(std::string_view body) {
 }
 
 util::Expected<AccountPage, DecodeError> decode_account_page(std::string_view body) {
-  return without_throwing([&]() -> util::Expected<AccountPage, DecodeError> {
-    auto document = parse_json_object<json>(body);
-    if (!document) {
-      return util::unexpected(document.error());
-    }
-    const auto data = document->find("data");
-    if (data == document->end() || !data->is_array()) {
+  return read_object<AccountPage>(body, [](const json& root) -> util::Expected<AccountPage, DecodeError> {
+    const json* data = data_array(root);
+    if (data == nullptr) {
       return util::unexpected(DecodeError("the page has no data array"));
     }
     AccountPage page;
@@ -307,8 +304,8 @@ util::Expected<AccountPage, DecodeError> decode_account_page(std::string_view bo
         ++page.skipped;
       }
     }
-    const auto pagination = document->find("pagination");
-    if (pagination != document->end() && pagination->is_object()) {
+    const auto pagination = root.find("pagination");
+    if (pagination != root.end() && pagination->is_object()) {
       page.pagination.next_cursor = text_of(*pagination, "next_cursor");
       const auto has_next = pagination->find("has_next");
       page.pagination.has_next = has_next != pagination->end() && has_next->is_boolean()
@@ -321,35 +318,32 @@ util::Expected<AccountPage, DecodeError> decode_account_page(std::string_view bo
 }
 
 util::Expected<MetricsPage, DecodeError> decode_metrics(std::string_view body) {
-  return without_throwing([&]() -> util::Expected<MetricsPage, DecodeError> {
-    // ordered_json: metrics become columns in the order the API sent them.
-    auto document = parse_json_object<ordered_json>(body);
-    if (!document) {
-      return util::unexpected(document.error());
-    }
-    const auto data = document->find("data");
-    if (data == document->end() || !data->is_array()) {
-      return util::unexpected(DecodeError("the metrics response has no data array"));
-    }
-    MetricsPage page;
-    std::set<std::string> seen;
-    for (const ordered_json& item : *data) {
-      if (!item.is_object()) {
-        continue;
-      }
-      AccountMetrics metrics = metrics_from(item);
-      if (!metrics.account_id.empty() && seen.insert(metrics.account_id).second) {
-        page.items.push_back(std::move(metrics));
-      }
-    }
-    const auto meta = document->find("meta");
-    if (meta != document->end() && meta->is_object()) {
-      page.period = text_of(*meta, "period");
-      page.start_date = text_of(*meta, "start_date");
-      page.end_date = text_of(*meta, "end_date");
-    }
-    return page;
-  });
+  // ordered_json: metrics become columns in the order the API sent them.
+  return read_object<MetricsPage, ordered_json>(
+      body, [](const ordered_json& root) -> util::Expected<MetricsPage, DecodeError> {
+        const ordered_json* data = data_array(root);
+        if (data == nullptr) {
+          return util::unexpected(DecodeError("the metrics response has no data array"));
+        }
+        MetricsPage page;
+        std::set<std::string> seen;
+        for (const ordered_json& item : *data) {
+          if (!item.is_object()) {
+            continue;
+          }
+          AccountMetrics metrics = metrics_from(item);
+          if (!metrics.account_id.empty() && seen.insert(metrics.account_id).second) {
+            page.items.push_back(std::move(metrics));
+          }
+        }
+        const auto meta = root.find("meta");
+        if (meta != root.end() && meta->is_object()) {
+          page.period = text_of(*meta, "period");
+          page.start_date = text_of(*meta, "start_date");
+          page.end_date = text_of(*meta, "end_date");
+        }
+        return page;
+      });
 }
 
 }  // namespace creatoraudit

@@ -32,18 +32,10 @@ bool one_line(std::string_view text) {
   return true;
 }
 
+// Parent and child names, each at most 64 bytes, joined by `_`: letters, digits, `_`, `-`, `.`.
 bool plain_name(std::string_view name) {
-  if (name.empty() || name.size() > 129) {  // parent and child, each at most 64, joined by `_`
-    return false;
-  }
-  for (char c : name) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                       c == '_' || c == '-' || c == '.';
-    if (!plain) {
-      return false;
-    }
-  }
-  return true;
+  constexpr std::string_view k_allowed = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.";
+  return !name.empty() && name.size() <= 129 && name.find_first_not_of(k_allowed) == std::string_view::npos;
 }
 
 }  // namespace
