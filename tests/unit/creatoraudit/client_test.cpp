@@ -60,6 +60,17 @@ TEST_SUITE("creatoraudit::Client") {
     CHECK(audit_test::header_of(s.request(2), "Authorization") == "<none>");
   }
 
+  TEST_CASE("Session: a base URL with a trailing slash; query parameters percent-encoded") {
+    audit_test::Stack s;
+    creatoraudit::Session slashed{s.http, "https://api.test/v2//", audit_test::k_key};
+    s.transport.push(audit_test::answer(200, "{}"));
+    creatoraudit::Call call;
+    call.path = "/accounts";
+    call.query = {{"platform", "tiktok"}, {"q", "a b&c=d/é"}};
+    REQUIRE(slashed.send(call));
+    CHECK(s.request(0).url == "https://api.test/v2/accounts?platform=tiktok&q=a%20b%26c%3Dd%2F%C3%A9");
+  }
+
   TEST_CASE("verbose log events show the bearer key as `Bearer ***`") {
     audit_test::Stack s;
     std::string seen;
