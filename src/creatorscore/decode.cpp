@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/json_nesting.hpp"
+
 namespace creatorscore {
 
 namespace {
@@ -11,36 +13,8 @@ using nlohmann::json;
 // Bounded nesting: a hostile body of a million '[' must not exhaust the stack.
 constexpr int k_max_depth = 64;
 
-bool too_deep(std::string_view body) {
-  int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (char c : body) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > k_max_depth) {
-        return true;
-      }
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return false;
-}
-
 util::Expected<json, DecodeError> parse_object(std::string_view body) {
-  if (too_deep(body)) {
+  if (util::json_nests_deeper_than(body, k_max_depth)) {
     return util::unexpected(DecodeError("the response nests deeper than " + std::to_string(k_max_depth) + " levels"));
   }
   json document = json::parse(body, nullptr, false);

@@ -17,7 +17,7 @@ bool is_retryable_transport_error(ErrorKind kind) {
 
 }  // namespace
 
-Client::Client(Transport& transport, util::Clock& clock, RateLimiter& limiter, RetryPolicy policy)
+Client::Client(Transport& transport, util::Clock& clock, Pacer& limiter, RetryPolicy policy)
     : m_transport(transport), m_clock(clock), m_limiter(limiter), m_policy(policy) {}
 
 util::Expected<Response, Failure> Client::send(const Request& request, const BodyCheck& body_check) {
@@ -44,6 +44,7 @@ util::Expected<Response, Failure> Client::send(const Request& request, const Bod
 
     AttemptOutcome outcome;
     if (result) {
+      m_limiter.learn(*result);
       outcome.status = result->status;
       // A body dropped at the size cap is a malformed answer: retried, then reported with its status.
       outcome.body_ok = result->body_problem.empty() && (!body_check || body_check(*result));
@@ -55,6 +56,7 @@ util::Expected<Response, Failure> Client::send(const Request& request, const Bod
       }
       failure.last_status = result->status;
       failure.last_body = result->body.substr(0, 4096);
+      failure.last_headers = result->headers;
       failure.last_error = outcome.body_ok                  ? ""
                            : !result->body_problem.empty() ? result->body_problem
                                                            : "the response body is not the JSON the API promised";
@@ -62,6 +64,7 @@ util::Expected<Response, Failure> Client::send(const Request& request, const Bod
       outcome.transport_retryable = is_retryable_transport_error(result.error().kind);
       failure.last_status = 0;
       failure.last_body.clear();
+      failure.last_headers.clear();
       failure.last_error = result.error().message;
     }
     if (m_observer) {

@@ -1,14 +1,16 @@
 #pragma once
 
-// The one path every request takes: the shared client-side rate limiter, then the transport, then
-// the retry policy (429 after Retry-After; 5xx, timeouts and dropped connections with capped,
-// jittered exponential back-off; 401 and other 4xx returned as they are). Every wait goes through
-// the util::Clock, so it is virtual in unit tests, divided by the time scale, and cut short by a stop.
+// The one path every request takes: the client-side pacer (the shared rate limiter, or another
+// http::Pacer), then the transport, then the retry policy (429 after Retry-After; 5xx, timeouts and
+// dropped connections with capped, jittered exponential back-off; 401 and other 4xx returned as they
+// are). Every wait goes through the util::Clock, so it is virtual in unit tests, divided by the time
+// scale, and cut short by a stop.
 
 #include <cstdint>
 #include <functional>
 #include <string>
 
+#include "http/pacer.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/retry_policy.hpp"
 #include "http/transport.hpp"
@@ -38,6 +40,7 @@ struct Failure {
   int last_status = 0;     // the last HTTP status received, 0 if none
   std::string last_error;  // the last transport error or a description of the bad body
   std::string last_body;   // the last response's body, at most 4 KiB (to name the API's error code)
+  Headers last_headers;    // the last response's headers (a request id to report), empty if none
   int attempts = 0;
 };
 
@@ -58,7 +61,9 @@ class Client {
   using BodyCheck = std::function<bool(const Response&)>;
   using ExchangeObserver = std::function<void(const ExchangeEvent&)>;
 
-  Client(Transport& transport, util::Clock& clock, RateLimiter& limiter, RetryPolicy policy);
+  // `limiter` paces every attempt: a RateLimiter (CreatorScore) or any other Pacer; it must
+  // outlive the client, as must `transport` and `clock`.
+  Client(Transport& transport, util::Clock& clock, Pacer& limiter, RetryPolicy policy);
 
   // Sends `request` until a response that is final for the retry policy arrives: any status but
   // 429/500/502/503/504 whose body passes `body_check`. Returns that response (401, 402, 404 ...
@@ -71,7 +76,7 @@ class Client {
  private:
   Transport& m_transport;
   util::Clock& m_clock;
-  RateLimiter& m_limiter;
+  Pacer& m_limiter;
   RetryPolicy m_policy;
   ExchangeObserver m_observer;
   ClientStats m_stats;

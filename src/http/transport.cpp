@@ -30,8 +30,15 @@ Headers redacted_headers(const Headers& headers) {
   Headers out = headers;
   for (auto& [key, value] : out) {
     const std::string lower = util::to_lower(key);
-    if (lower == "x-api-key" || lower == "authorization") {
+    if (lower == "x-api-key") {
       value = "***";
+    } else if (lower == "authorization") {
+      // The scheme says which credential was sent (`Bearer ***`); the rest is the secret. Only a
+      // known scheme is kept, so a key that merely holds a space never shows its first part.
+      const auto space = value.find(' ');
+      const std::string scheme =
+          space == std::string::npos ? std::string() : util::to_lower(value.substr(0, space));
+      value = scheme == "bearer" ? "Bearer ***" : scheme == "basic" ? "Basic ***" : "***";
     }
   }
   return out;

@@ -61,7 +61,8 @@ class Transport {
   virtual util::Expected<Response, Error> send(const Request& request) = 0;
 };
 
-// `headers` with every value of X-API-Key (and Authorization) replaced by `***`, for verbose logs.
+// `headers` with every value of X-API-Key replaced by `***`, and of Authorization by its scheme and
+// `***` (`Bearer ***`), for verbose logs.
 Headers redacted_headers(const Headers& headers);
 
 }  // namespace http

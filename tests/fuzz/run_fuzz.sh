@@ -1,11 +1,11 @@
 #!/bin/bash
 # Builds a fuzz target with clang (libFuzzer, ASan, UBSan) and runs it for N seconds.
-#   tests/fuzz/run_fuzz.sh TARGET [SECONDS]    TARGET: roster | api; SECONDS default 20
+#   tests/fuzz/run_fuzz.sh TARGET [SECONDS]    TARGET: roster | api | audit; SECONDS default 20
 # Exits non-zero when the fuzzer finds a crash, leak or UB; the reproducer is left in the
 # work folder it prints (add it to tests/fuzz/corpus/TARGET/ once fixed, as a regression seed).
 set -euo pipefail
 
-target="${1:?usage: run_fuzz.sh roster|api [SECONDS]}"
+target="${1:?usage: run_fuzz.sh roster|api|audit [SECONDS]}"
 seconds="${2:-20}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="${ROSTER_FUZZ_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/${target}-fuzz.XXXXXX")}"
@@ -24,7 +24,10 @@ case "$target" in
     sources=("$root"/src/creatorscore/decode.cpp "$root"/src/creatorscore/types.cpp
              "$root"/src/core/platform.cpp "$root"/src/util/text.cpp)
     ;;
-  *) echo "run_fuzz.sh: unknown target '$target' (roster or api)" >&2; exit 64 ;;
+  audit)
+    sources=("$root"/src/creatoraudit/decode.cpp "$root"/src/creatoraudit/types.cpp)
+    ;;
+  *) echo "run_fuzz.sh: unknown target '$target' (roster, api or audit)" >&2; exit 64 ;;
 esac
 
 echo "building the $target fuzzer in $work"

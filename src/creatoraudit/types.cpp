@@ -1,0 +1,135 @@
+#include "creatoraudit/types.hpp"
+
+#include <algorithm>
+
+namespace creatoraudit {
+
+namespace {
+
+// Server text in a one-line error: control characters become spaces, and anything past `limit`
+// bytes is cut at a UTF-8 character boundary and marked, so a hostile detail cannot flood a log.
+std::string one_line(std::string_view text, std::size_t limit = 300) {
+  std::string out;
+  out.reserve(std::min(text.size(), limit) + 3);
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += byte < 0x20 || byte == 0x7f ? ' ' : c;
+  }
+  if (out.size() > limit) {
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) {
+      --cut;  // never split a multi-byte character
+    }
+    out.resize(cut);
+    out += "...";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view period_name(Period period) {
+  switch (period) {
+    case Period::days_7:
+      return "7d";
+    case Period::days_30:
+      return "30d";
+    case Period::days_90:
+      return "90d";
+  }
+  return "30d";
+}
+
+std::optional<Period> parse_period(std::string_view name) {
+  for (Period period : {Period::days_7, Period::days_30, Period::days_90}) {
+    if (name == period_name(period)) {
+      return period;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string_view reason_phrase(int status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 406:
+      return "Not Acceptable";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Gone";
+    case 413:
+      return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Content";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "";
+  }
+}
+
+std::string describe(const Problem& problem) {
+  std::string out = "HTTP " + std::to_string(problem.status);
+  if (const std::string_view reason = reason_phrase(problem.status); !reason.empty()) {
+    out += ' ';
+    out += reason;
+  }
+  if (!problem.code.empty()) {
+    out += ", " + one_line(problem.code, 64);
+  }
+  const std::string& text = problem.detail.empty() ? problem.title : problem.detail;
+  if (!text.empty()) {
+    out += ": " + one_line(text);
+  }
+  if (!problem.errors.empty()) {
+    // The first few entries name what to fix; a hostile list of thousands must not flood the line.
+    constexpr std::size_t k_shown = 5;
+    out += " [";
+    for (std::size_t i = 0; i < problem.errors.size() && i < k_shown; ++i) {
+      const FieldError& error = problem.errors[i];
+      out += (i > 0 ? "; " : "") + one_line(error.field, 64) + (error.field.empty() ? "" : ": ") +
+             one_line(error.message, 200);
+    }
+    if (problem.errors.size() > k_shown) {
+      out += "; and " + std::to_string(problem.errors.size() - k_shown) + " more";
+    }
+    out += "]";
+  }
+  if (!problem.is_document) {
+    out += " (the body was no problem document)";
+  }
+  out += problem.request_id.empty() ? " (no X-Request-ID)"
+                                    : " (X-Request-ID " + one_line(problem.request_id, 128) + ")";
+  return out;
+}
+
+bool AccountMetrics::scraped() const {
+  return std::any_of(metrics.begin(), metrics.end(),
+                     [](const Metric& metric) { return metric.value.kind != MetricValue::Kind::empty; });
+}
+
+}  // namespace creatoraudit
