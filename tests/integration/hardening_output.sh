@@ -15,10 +15,6 @@ R="$ROSTER_ENRICH"
 E="$WORK/err"
 ROSTER="$FIX/all_platforms.csv"
 
-stat_of() { sim_stats | json_get - "$1"; }
-charged() { stat_of 'd["credits_charged_total"]'; }
-# one_line FILE TEXT: FILE holds exactly one non-empty line, and it contains TEXT.
-one_line() { [ "$(grep -c . "$1")" -eq 1 ] && grep -qF -- "$2" "$1"; }
 # csv_check CSV EXPR: EXPR, a Python expression on `rows` (the output's rows as dicts), is true.
 csv_check() {
   python3 -c '

@@ -118,6 +118,13 @@ std::vector<std::string> polled_ids(const TamperedHarness& h) {
   return ids;
 }
 
+// Runs for at most 6 virtual hours: an engine that would poll forever ends interrupted instead.
+engine::RunOutcome run_bounded(TamperedHarness& h, std::vector<state::LookupRecord>& records,
+                               const engine::EngineConfig& config = {}) {
+  h.clock.stop_at(test::at(std::chrono::hours(6)));
+  return h.run(records, config);
+}
+
 // The instants `job_id` was asked about, in seconds since the start: "60 120".
 std::string poll_instants(const TamperedHarness& h, const std::string& job_id) {
   std::string out;
@@ -147,6 +154,15 @@ bool warned(const TamperedHarness& h, const std::string& text) {
   return false;
 }
 
+// c0 scored on job-c0, the only job polled; c1, told job-c0 too, is error job_id_reused without a score.
+void check_second_refused_job_c0(const TamperedHarness& h, const std::vector<state::LookupRecord>& records) {
+  CHECK(records[0].status == LookupStatus::scored);
+  CHECK(records[1].status == LookupStatus::error);
+  CHECK(records[1].error == "job_id_reused");
+  CHECK(records[1].creator_json.empty());
+  CHECK(polled_ids(h) == std::vector<std::string>{"job-c0"});
+}
+
 }  // namespace
 
 TEST_SUITE("engine::Engine on hostile answers") {
@@ -168,8 +184,7 @@ TEST_SUITE("engine::Engine on hostile answers") {
         return answer;
       };
       auto records = numbered_lookups(2, core::Platform::tiktok, "c");
-      h.clock.stop_at(test::at(std::chrono::hours(6)));  // bounds the run where it would poll forever
-      const auto outcome = h.run(records);
+      const auto outcome = run_bounded(h, records);
 
       CHECK(outcome.ending == engine::RunOutcome::Ending::completed);
       CHECK(records[0].status == LookupStatus::scored);
@@ -195,8 +210,7 @@ TEST_SUITE("engine::Engine on hostile answers") {
                           : done_job(job_id, job_id.substr(4));
     };
     auto records = numbered_lookups(1, core::Platform::tiktok, "c");
-    h.clock.stop_at(test::at(std::chrono::hours(6)));
-    const auto outcome = h.run(records);
+    const auto outcome = run_bounded(h, records);
     CHECK(outcome.ending == engine::RunOutcome::Ending::completed);
     CHECK(records[0].status == LookupStatus::scored);
     CHECK(records[0].creator_json.find("\"c0\"") != std::string::npos);
@@ -207,8 +221,7 @@ TEST_SUITE("engine::Engine on hostile answers") {
     TamperedHarness h;
     h.api.on_submit = [](json& results) { results[1]["job_id"] = results[0]["job_id"]; };
     auto records = numbered_lookups(3, core::Platform::tiktok, "c");
-    h.clock.stop_at(test::at(std::chrono::hours(6)));
-    const auto outcome = h.run(records);
+    const auto outcome = run_bounded(h, records);
 
     CHECK(outcome.ending == engine::RunOutcome::Ending::completed);
     CHECK(records[0].status == LookupStatus::scored);
@@ -233,14 +246,9 @@ TEST_SUITE("engine::Engine on hostile answers") {
     auto records = numbered_lookups(2, core::Platform::tiktok, "c");
     engine::EngineConfig config;
     config.batch_size = 1;
-    h.clock.stop_at(test::at(std::chrono::hours(6)));
-    h.run(records, config);
+    run_bounded(h, records, config);
 
-    CHECK(records[0].status == LookupStatus::scored);
-    CHECK(records[1].status == LookupStatus::error);
-    CHECK(records[1].error == "job_id_reused");
-    CHECK(records[1].creator_json.empty());
-    CHECK(polled_ids(h) == std::vector<std::string>{"job-c0"});
+    check_second_refused_job_c0(h, records);
   }
 
   TEST_CASE("one job id for two creators in a resumed state: the later is error job_id_reused, not polled") {
@@ -252,15 +260,10 @@ TEST_SUITE("engine::Engine on hostile answers") {
       record.submitted_at = test::at(std::chrono::seconds(0));
       record.last_polled_at = test::at(std::chrono::seconds(0));
     }
-    h.clock.stop_at(test::at(std::chrono::hours(6)));
-    const auto outcome = h.run(records);
+    const auto outcome = run_bounded(h, records);
 
     CHECK(outcome.ending == engine::RunOutcome::Ending::completed);
-    CHECK(records[0].status == LookupStatus::scored);
-    CHECK(records[1].status == LookupStatus::error);
-    CHECK(records[1].error == "job_id_reused");
-    CHECK(records[1].creator_json.empty());
-    CHECK(polled_ids(h) == std::vector<std::string>{"job-c0"});
+    check_second_refused_job_c0(h, records);
   }
 
   TEST_CASE("a score naming another creator is error answer_for_another_creator; twitter is x, case aside") {
@@ -287,8 +290,7 @@ TEST_SUITE("engine::Engine on hostile answers") {
                         {"creator", {{"platform", "tiktok"}, {"handle", "c0"}, {"score", 70}}}};
     };
     auto records = numbered_lookups(7, core::Platform::tiktok, "c");
-    h.clock.stop_at(test::at(std::chrono::hours(6)));
-    const auto outcome = h.run(records);
+    const auto outcome = run_bounded(h, records);
 
     CHECK(outcome.ending == engine::RunOutcome::Ending::completed);
     for (std::size_t i : std::vector<std::size_t>{1, 2, 3, 6}) {
@@ -313,8 +315,7 @@ TEST_SUITE("engine::Engine on hostile answers") {
     };
     std::vector<state::LookupRecord> records = numbered_lookups(1, core::Platform::x, "c");
     records[0].handle = "Jack";
-    h.clock.stop_at(test::at(std::chrono::hours(6)));
-    h.run(records);
+    run_bounded(h, records);
     CHECK(records[0].status == LookupStatus::scored);
   }
 
