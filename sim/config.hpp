@@ -48,6 +48,14 @@ inline constexpr std::size_t k_huge_body_bytes = 50 * 1024 * 1024;
 // Deep enough to overflow the stack of a recursive parser.
 inline constexpr std::size_t k_deep_json_levels = 100000;
 
+// Answers a well-behaved API never gives, each on for every answer it concerns (not drawn at
+// random), for the client's checks on what it is told (tests/integration/hardening_output.sh).
+struct HostileAnswers {
+  bool done_without_creator = false;  // done jobs are reported `"creator": null`
+  bool reuse_job_ids = false;         // a bulk answer gives every queued creator its first queued job id
+  bool formula_text = false;          // creator payloads and job ids hold text a spreadsheet would run
+};
+
 struct SimConfig {
   std::vector<TenantConfig> tenants{TenantConfig{"sk_test_demo", "Demo Agency", 1000}};
   std::uint64_t seed = 1;
@@ -69,6 +77,8 @@ struct SimConfig {
   FaultConfig faults;
   // Request bodies above this many bytes are refused with 413.
   std::size_t max_body = 1024 * 1024;
+  // Last, so that configs written field by field in order keep their meaning.
+  HostileAnswers hostile;
 };
 
 // Parses the `--tenant` flag's `KEY:NAME:BALANCE`. NAME may itself contain ':' (the key is up to the

@@ -93,6 +93,13 @@ int main(int argc, char** argv) {
   app.add_option("--fault-deep-json", config.faults.fault_deep_json,
                  "Probability of a 200 with valid JSON nested 100000 levels deep")
       ->check(CLI::Range(0.0, 1.0));
+  app.add_flag("--done-without-creator", config.hostile.done_without_creator,
+               "Report every done job with \"creator\": null (a hostile answer, not random)");
+  app.add_flag("--reuse-job-ids", config.hostile.reuse_job_ids,
+               "Give every queued creator of a bulk answer the first queued one's job id");
+  app.add_flag("--formula-text", config.hostile.formula_text,
+               "Put formula text in creator payloads (score \"=1+1\", followers \"1e999\", ...) "
+               "and start job ids with '='");
   app.add_option("--slow-delay", slow_delay, "Real-time delay of slow responses")->check(k_duration_validator);
   app.add_option("--max-body", config.max_body, "Largest request body in bytes");
   app.add_flag("-v,--verbose", verbose, "Log each request (method, target, status) on stderr");

@@ -25,7 +25,7 @@ Json Simulator::job_view(std::size_t tenant, const std::string& id, util::TimePo
     if (!entry.first_reported_end) {
       entry.first_reported_end = now;
     }
-    if (!entry.fails) {
+    if (!entry.fails && !m_config.hostile.done_without_creator) {
       creator = creator_view(entry.creator, entry.ends_at, entry.includes);
     }
   }

@@ -47,15 +47,21 @@ std::optional<util::TimePoint> Simulator::cached_scored_at(const CreatorId& crea
 Json Simulator::creator_view(const CreatorId& creator, util::TimePoint scored_at, const Includes& includes) const {
   const auto first = m_first_handle.find(creator);
   const std::string& handle = first != m_first_handle.end() ? first->second : creator.lower_handle;
-  return creator_payload(creator, handle, scored_at, includes);
+  Json payload = creator_payload(creator, handle, scored_at, includes);
+  if (m_config.hostile.formula_text) {
+    add_formula_text(payload);
+  }
+  return payload;
 }
 
 const Job& Simulator::create_job(std::size_t tenant, const CreatorId& creator, Credits price,
                                  const Includes& includes, util::TimePoint now) {
   Job job;
-  job.id = make_job_id(m_job_rng);
+  // With formula_text, ids start with '=' as a formula does.
+  const std::string prefix = m_config.hostile.formula_text ? "=" : "";
+  job.id = prefix + make_job_id(m_job_rng);
   while (m_jobs.contains(job.id)) {
-    job.id = make_job_id(m_job_rng);
+    job.id = prefix + make_job_id(m_job_rng);
   }
   job.tenant = tenant;
   job.creator = creator;
@@ -243,6 +249,17 @@ SimResponse Simulator::post_creators_bulk(Call& call) {
     queued += status == "queued" ? 1 : 0;
     errored += status == "error" ? 1 : 0;
     results.push_back(std::move(result));
+  }
+  if (m_config.hostile.reuse_job_ids) {
+    // Every queued creator gets the first one's job id (its own job is still made and charged).
+    std::optional<Json> first;
+    for (Json& result : results) {
+      if (result["status"] == "queued") {
+        first = first.value_or(result["job_id"]);
+        result["job_id"] = *first;
+        result["poll_url"] = "/api/v1/jobs/" + first->get<std::string>();
+      }
+    }
   }
   Json body = Json::object();
   body["results"] = std::move(results);

@@ -178,6 +178,23 @@ std::string public_profile_url(core::Platform platform, std::string_view handle)
          util::percent_encode(handle);
 }
 
+void add_formula_text(Json& payload) {
+  payload["score"] = "=1+1";
+  payload["followers"] = "1e999";
+  payload["tier"] = "+Good";
+  payload["display_name"] = "=HYPERLINK(\"http://evil.invalid\",\"click\")";
+  payload["last_scored_at"] = "@SUM(A1)";
+  payload["public_profile_url"] = "-2+3";
+  payload["knockouts"] = Json::array({"=cmd|' /C calc'!A0"});
+  Json& agents = payload["agents"];
+  agents["content_risk"] = "=1+1";
+  agents["brand_safety"] = "-1";
+  agents["sentiment"] = "\t=2";
+  if (payload.contains("narrative")) {
+    payload["narrative"] = "=narrative";
+  }
+}
+
 Json creator_payload(const CreatorId& creator, std::string_view handle, util::TimePoint last_scored_at,
                      const Includes& includes) {
   const std::uint64_t hash = stable_hash(creator.key());

@@ -69,6 +69,10 @@ bool is_doomed(const CreatorId& creator);
 // The creator object of cached lookups and done jobs. `handle` is the spelling shown (the first one
 // the simulator saw); `last_scored_at` is the only field that varies for one creator. About 1 in 15
 // creators has a display name starting with '=', '+', '-' or '@' (formula-guard tests).
+// Puts text a spreadsheet would run as a formula into the payload's fields, text where numbers
+// belong (score "=1+1", followers "1e999"), as a hostile or buggy API might (HostileAnswers).
+void add_formula_text(Json& payload);
+
 Json creator_payload(const CreatorId& creator, std::string_view handle, util::TimePoint last_scored_at,
                      const Includes& includes);
 

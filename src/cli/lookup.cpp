@@ -26,6 +26,18 @@ Examples:
 
 A fresh score costs credits (1-3 by platform). Prints a card on a terminal, JSON otherwise or with --json.)";
 
+// A job reported `done` without a creator is asked about this many more times, then reported as
+// an error (as the run does: engine/engine.cpp).
+constexpr int k_max_polls_after_done_without_creator = 3;
+
+void end_as_error(output::LookupAnswer& answer, const std::string& reason, core::ExitCode& code) {
+  answer.status = "error";
+  answer.eta_seconds.reset();
+  answer.creator_json.clear();
+  answer.error = reason;
+  code = core::ExitCode::some_rows_unscored;
+}
+
 constexpr const char* k_lookup_exit_codes =
     "Exit codes: 0 scored or cached, 75 queued and not done yet (ask again later: the job is not paid\n"
     "twice, or use --wait), 1 the job failed or the creator was refused, 3 out of credits, 64 usage,\n"
@@ -89,7 +101,12 @@ core::ExitCode run_lookup(const LookupOptions& options, const GlobalOptions& glo
       code = item->error_code == "insufficient_credits" ? core::ExitCode::out_of_credits : core::ExitCode::some_rows_unscored;
       break;
   }
+  if (item->outcome == creatorscore::ItemOutcome::cached &&
+      !creatorscore::is_same_creator(item->creator_named, *platform, handle)) {
+    end_as_error(answer, "answer_for_another_creator", code);  // never another creator's score
+  }
   if (options.wait && item->outcome == creatorscore::ItemOutcome::queued) {
+    int done_without_creator = 0;
     for (;;) {
       if (!session.clock().sleep_for(*poll_interval)) {
         code = core::ExitCode::incomplete;
@@ -99,6 +116,18 @@ core::ExitCode run_lookup(const LookupOptions& options, const GlobalOptions& glo
       if (!job) {
         throw fatal_from(job.error());
       }
+      if (job->state == creatorscore::JobState::done_without_creator) {
+        if (++done_without_creator > k_max_polls_after_done_without_creator) {
+          end_as_error(answer, "done_without_creator", code);
+          break;
+        }
+        continue;
+      }
+      if (job->state == creatorscore::JobState::done &&
+          !creatorscore::is_same_creator(job->creator_named, *platform, handle)) {
+        end_as_error(answer, "answer_for_another_creator", code);
+        break;
+      }
       if (job->state == creatorscore::JobState::done) {
         answer.status = "scored";
         answer.eta_seconds.reset();
@@ -106,7 +135,8 @@ core::ExitCode run_lookup(const LookupOptions& options, const GlobalOptions& glo
         if (!options.include.empty()) {
           // Done means cached: the include fields are free now (one more request).
           auto with_include = session.api().lookup({*platform, handle}, options.include);
-          if (with_include && with_include->outcome == creatorscore::ItemOutcome::cached) {
+          if (with_include && with_include->outcome == creatorscore::ItemOutcome::cached &&
+              creatorscore::is_same_creator(with_include->creator_named, *platform, handle)) {
             answer.creator_json = with_include->creator_json;
           }
         }

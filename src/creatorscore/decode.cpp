@@ -1,6 +1,7 @@
 #include "creatorscore/decode.hpp"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "util/json_nesting.hpp"
 
@@ -60,6 +61,23 @@ std::string creator_text(const json& object) {
   return it != object.end() && it->is_object() ? it->dump() : std::string();
 }
 
+std::optional<std::string> named_field(const json& creator, const char* name) {
+  const auto it = creator.find(name);
+  if (it == creator.end() || it->is_null()) {
+    return std::nullopt;
+  }
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+// Whom the answer's creator object says it is about (nothing when there is no such object).
+CreatorIdentity creator_named(const json& object) {
+  const auto it = object.find("creator");
+  if (it == object.end() || !it->is_object()) {
+    return {};
+  }
+  return {named_field(*it, "platform"), named_field(*it, "handle")};
+}
+
 ItemResult item_from(const json& object) {
   ItemResult item;
   item.platform = string_field(object, "platform");
@@ -75,6 +93,7 @@ ItemResult item_from(const json& object) {
   item.error_code = string_field(object, "error");
   item.message = string_field(object, "message");
   item.creator_json = creator_text(object);
+  item.creator_named = creator_named(object);
   if (status == "cached" && !item.creator_json.empty()) {
     item.outcome = ItemOutcome::cached;
   } else if (status == "queued" && !item.job_id.empty()) {
@@ -101,8 +120,11 @@ JobStatus job_from(const json& object) {
   job.eta = eta_field(object);
   job.completed_at = string_field(object, "completed_at");
   job.creator_json = creator_text(object);
-  if (status == "done" && !job.creator_json.empty()) {
-    job.state = JobState::done;
+  job.creator_named = creator_named(object);
+  if (status == "done") {
+    // Without a creator object the job is not done for us: the engine asks again a few times,
+    // then records an error (it never polls such a job forever).
+    job.state = job.creator_json.empty() ? JobState::done_without_creator : JobState::done;
   } else if (status == "failed") {
     job.state = JobState::failed;
     job.error = string_field(object, "error");

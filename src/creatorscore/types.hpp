@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/platform.hpp"
@@ -46,12 +47,27 @@ struct LookupRequest {
 
 enum class ItemOutcome { cached, queued, error };
 
+// The platform and handle a creator payload names (creatorscore-v1.md, "Creator payload"): nullopt
+// for a field the payload leaves out or sets to null; a value that is not a string is kept as its
+// JSON text, so that it names no creator we asked about.
+struct CreatorIdentity {
+  std::optional<std::string> platform;
+  std::optional<std::string> handle;
+};
+
+// False when `named` names a creator other than `platform`/`handle`: the identity roster
+// de-duplication uses (core::lookup_key: twitter and x are one platform, handles compare
+// ASCII-case-insensitively; a leading `@` on the named handle is ignored). A field the payload
+// leaves out contradicts nothing.
+bool is_same_creator(const CreatorIdentity& named, core::Platform platform, std::string_view handle);
+
 // One creator's answer, from POST /creators/bulk or GET /creators/{platform}/{handle}.
 struct ItemResult {
   std::string platform;  // echoed by the API
   std::string handle;
   ItemOutcome outcome = ItemOutcome::error;
   std::string creator_json;  // cached: the verbatim creator object
+  CreatorIdentity creator_named;  // whom creator_json says it is about
   std::string job_id;        // queued
   std::optional<Seconds> eta;
   bool deduplicated = false;
@@ -66,7 +82,9 @@ struct BulkSubmitResult {
   std::optional<long long> credits_remaining;
 };
 
-enum class JobState { queued, processing, done, failed, not_found };
+// done_without_creator: the API said `done` but sent no creator object (missing, null or not an
+// object): a vendor bug the engine polls again a few times, then records as an error.
+enum class JobState { queued, processing, done, done_without_creator, failed, not_found };
 
 struct JobStatus {
   std::string job_id;
@@ -75,6 +93,7 @@ struct JobStatus {
   std::string progress_message;
   std::optional<Seconds> eta;  // clamped to [0, 1 day]: hostile values never stall a run
   std::string creator_json;    // done: the verbatim creator object
+  CreatorIdentity creator_named;  // done: whom creator_json says it is about
   std::string error;           // failed: why; not_found: the message
   std::string completed_at;
 };

@@ -17,6 +17,9 @@ using creatorscore::ApiErrorKind;
 constexpr std::size_t k_max_ids_per_poll = 100;  // POST /jobs/bulk-status takes at most 100
 // A submitted creator missing from the API's answer is sent once more, then given up on.
 constexpr int k_max_submit_attempts = 2;
+// A job reported `done` without a creator is asked about this many more times on the usual
+// cadence (the payload may lag its status), then recorded as an error: never polled forever.
+constexpr int k_max_polls_after_done_without_creator = 3;
 
 bool wants_include(const EngineConfig& config, const state::LookupRecord& record) {
   return !config.include.empty() && !record.include_fetched &&
@@ -50,6 +53,8 @@ RunOutcome Engine::run(std::vector<state::LookupRecord>& records) {
   m_started = m_clock.now();
   m_submit_attempts.assign(records.size(), 0);
   m_eta_history.assign(records.size(), std::nullopt);
+  // Not in the state file: a resumed run allows a job its polls after `done` without a creator afresh.
+  m_done_without_creator.assign(records.size(), 0);
   for (state::LookupRecord& record : records) {
     // A resumed run submits again what an earlier invocation skipped for credits or budget.
     if (record.status == LookupStatus::skipped) {
@@ -57,6 +62,7 @@ RunOutcome Engine::run(std::vector<state::LookupRecord>& records) {
       record.error.clear();
     }
   }
+  std::vector<const state::LookupRecord*> reused = claim_resumed_job_ids(records);
   const bool has_deadline = m_config.deadline.has_value();
   const util::TimePoint deadline = m_started + m_config.deadline.value_or(util::Duration::zero());
   m_counts.count_all(records);
@@ -76,6 +82,9 @@ RunOutcome Engine::run(std::vector<state::LookupRecord>& records) {
   m_job_id_saved.assign(records.size(), false);
   for (std::size_t i = 0; i < records.size(); ++i) {
     m_job_id_saved[i] = !records[i].job_id.empty();  // a resumed run's records come from the file
+  }
+  if (!reused.empty()) {
+    save(reused);
   }
   refresh_progress();
 
@@ -205,13 +214,32 @@ bool Engine::submit_next_batch(std::vector<state::LookupRecord>& records, RunOut
     }
     switch (item.outcome) {
       case creatorscore::ItemOutcome::cached:
+        if (!creatorscore::is_same_creator(item.creator_named, record.platform, record.handle)) {
+          end_with_contradiction(record, "answer_for_another_creator",
+                                 "the API answered for " + record.handle + " with another creator's score");
+          ++event.errors;
+          break;
+        }
         record.status = LookupStatus::cached;
         record.creator_json = item.creator_json;
         ++event.cached;
         break;
       case creatorscore::ItemOutcome::queued: {
-        record.status = LookupStatus::pending;
+        if (const auto owner = m_job_owner.find(item.job_id); owner != m_job_owner.end()) {
+          // A job answers for the lookup it was issued for: this one's score would be another's.
+          record.job_id = item.job_id;
+          record.credits_charged = item.credits_charged.value_or(0);
+          charged_here += record.credits_charged;
+          m_progress.credits_by_platform[record.platform] += record.credits_charged;
+          end_with_contradiction(record, "job_id_reused",
+                                 "the API gave " + record.handle + " the job id " + item.job_id +
+                                     " it had already given " + records[owner->second].handle);
+          ++event.errors;
+          break;
+        }
         record.job_id = item.job_id;
+        m_job_owner.emplace(record.job_id, found->second);  // a view of the record's own copy
+        record.status = LookupStatus::pending;
         record.submitted_at = now;
         record.last_polled_at = now;  // the submit's answer is the job's first report
         record.expected_done_at = item.eta ? std::optional(now + util::Duration(*item.eta)) : std::nullopt;
@@ -296,10 +324,29 @@ bool Engine::poll_due_jobs(std::vector<state::LookupRecord>& records, RunOutcome
     record.last_polled_at = answered;
     switch (job.state) {
       case creatorscore::JobState::done:
+        if (!creatorscore::is_same_creator(job.creator_named, record.platform, record.handle)) {
+          end_with_contradiction(record, "answer_for_another_creator",
+                                 "the API answered job " + job.job_id + " of " + record.handle +
+                                     " with another creator's score");
+          break;
+        }
         record.status = LookupStatus::scored;
         record.creator_json = job.creator_json;
         record.expected_done_at.reset();
         ++event.done;
+        break;
+      case creatorscore::JobState::done_without_creator:
+        if (++m_done_without_creator[found->second] > k_max_polls_after_done_without_creator) {
+          end_with_contradiction(record, "done_without_creator",
+                                 "the API reported job " + job.job_id + " of " + record.handle + " done " +
+                                     std::to_string(m_done_without_creator[found->second]) +
+                                     " times without its score");
+          break;
+        }
+        // Asked again on the cadence, measured afresh: `done` carries no eta to predict from.
+        record.expected_done_at.reset();
+        m_eta_history[found->second].reset();
+        ++event.still_in_flight;
         break;
       case creatorscore::JobState::failed:
         // The API refunds a failed job (creatorscore-v1.md); it is final for this run.
@@ -363,7 +410,11 @@ bool Engine::fetch_next_include(std::vector<state::LookupRecord>& records, RunOu
     }
     return end_with_api_error(item.error(), outcome);
   }
-  if (item->outcome == creatorscore::ItemOutcome::cached) {
+  if (item->outcome == creatorscore::ItemOutcome::cached &&
+      !creatorscore::is_same_creator(item->creator_named, record.platform, record.handle)) {
+    m_observer.on_warning("--include fields for " + record.handle +
+                          " came with another creator's score; kept the score without them");
+  } else if (item->outcome == creatorscore::ItemOutcome::cached) {
     record.creator_json = item->creator_json;
   } else {
     m_observer.on_warning("--include fields for " + record.handle + " were not ready; kept the score without them");
@@ -372,6 +423,36 @@ bool Engine::fetch_next_include(std::vector<state::LookupRecord>& records, RunOu
   note_changed(records, index);
   save({&record});
   return true;
+}
+
+std::vector<const state::LookupRecord*> Engine::claim_resumed_job_ids(
+    std::vector<state::LookupRecord>& records) {
+  m_job_owner.clear();
+  std::vector<const state::LookupRecord*> reused;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    state::LookupRecord& record = records[i];
+    if (record.job_id.empty() || (record.status == LookupStatus::error && record.error == "job_id_reused")) {
+      continue;  // no job, or one it was never the owner of
+    }
+    const auto [owner, first] = m_job_owner.emplace(record.job_id, i);
+    if (!first && record.status == LookupStatus::pending) {
+      // A state file in which two lookups wait on one job (the API once gave it to both): polling
+      // it would give one creator's score to the other.
+      end_with_contradiction(record, "job_id_reused",
+                             "job " + record.job_id + " of " + record.handle + " was also given to " +
+                                 records[owner->second].handle);
+      reused.push_back(&record);
+    }
+  }
+  return reused;
+}
+
+void Engine::end_with_contradiction(state::LookupRecord& record, const std::string& reason,
+                                    const std::string& what) {
+  record.status = LookupStatus::error;
+  record.error = reason;
+  record.expected_done_at.reset();
+  m_observer.on_warning(what + ": recorded as error " + reason + " (its score is not taken)");
 }
 
 void Engine::stop_submitting(std::vector<state::LookupRecord>& records, const std::string& reason) {

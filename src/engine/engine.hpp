@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -71,6 +72,13 @@ class Engine {
   bool submit_next_batch(std::vector<state::LookupRecord>& records, RunOutcome& outcome);
   bool poll_due_jobs(std::vector<state::LookupRecord>& records, RunOutcome& outcome);
   bool fetch_next_include(std::vector<state::LookupRecord>& records, RunOutcome& outcome);
+  // Records which lookup each job id of a resumed state answers for; a pending lookup holding a job
+  // id another lookup holds already becomes an `error` (job_id_reused). Returns those changed.
+  std::vector<const state::LookupRecord*> claim_resumed_job_ids(std::vector<state::LookupRecord>& records);
+  // An answer that contradicts what was asked (another creator's score, a job id given twice, done
+  // without a score): the lookup ends `error` with `reason`, and a warning says `what`.
+  void end_with_contradiction(state::LookupRecord& record, const std::string& reason,
+                              const std::string& what);
   void stop_submitting(std::vector<state::LookupRecord>& records, const std::string& reason);
   bool end_with_api_error(const creatorscore::ApiError& error, RunOutcome& outcome);
   // Makes `changed` durable. When the store cannot write, keeps them (and every later change) to
@@ -101,6 +109,11 @@ class Engine {
   std::int64_t m_spent_this_run = 0;
   bool m_submitting = true;
   std::vector<int> m_submit_attempts;
+  // Per record, how many times its job was reported `done` without a creator (not in the state file).
+  std::vector<int> m_done_without_creator;
+  // The lookup each job id was issued for (the first record holding it), keyed by views of the
+  // records' own job_id strings: `records` is neither resized nor has a job id replaced during run().
+  std::unordered_map<std::string_view, std::size_t> m_job_owner;
   // Per record, an earlier eta report of its job, which predicts its end with the last one
   // (poll_scheduler.hpp). Not in the state file: a resumed run re-establishes it from its next report.
   EtaHistory m_eta_history;

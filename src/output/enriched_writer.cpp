@@ -85,23 +85,44 @@ std::string creator_text(std::string_view creator_json) {
   return creator.is_discarded() ? "null" : json_dump(creator);
 }
 
-// The result cells of one lookup, in result_columns() order; API text guarded when asked.
+// A cell of a numeric column (score, the agent scores, followers): a JSON number only. Anything
+// else the API put there, a string above all ("85", "=1+1", "1e999"), is not written as a number
+// nor run as a formula: the cell stays empty (the JSON output keeps the payload as sent).
+std::string number_cell(const json& value) {
+  return value.is_number() ? json_text(value) : std::string();
+}
+
+// A cell of a text column: the API's value as text, through the guard when asked. A JSON number is
+// written as itself: it cannot start a formula.
+std::string text_cell(const json& value, bool guard) {
+  const std::string text = json_text(value);
+  return guard && !value.is_number() ? guard_formula(text) : text;
+}
+
+// The result cells of one lookup, in result_columns() order. Every cell made of API text goes
+// through the guard when asked (man/roster-enrich.1, "OUTPUT").
 std::vector<std::string> result_cells(const LookupView& view, const std::vector<std::string>& include, bool guard) {
   std::vector<std::string> cells;
   const json creator = parse_creator(view.creator_json);
   const bool has_creator = creator.is_object();
-  const auto field = [&](const char* name) -> std::string {
-    if (!has_creator || !creator.contains(name)) return "";
-    const json& value = creator[name];
-    const std::string text = json_text(value);
-    return guard && value.is_string() ? guard_formula(text) : text;
+  const auto member = [](const json& object, const char* name) -> const json* {
+    const auto it = object.is_object() ? object.find(name) : object.end();
+    return it != object.end() ? &*it : nullptr;
+  };
+  const auto text_field = [&](const char* name) -> std::string {
+    const json* value = member(creator, name);
+    return value != nullptr ? text_cell(*value, guard) : "";
+  };
+  const auto number_field = [&](const json& object, const char* name) -> std::string {
+    const json* value = member(object, name);
+    return value != nullptr ? number_cell(*value) : "";
   };
   cells.emplace_back(core::status_name(view.status));
-  cells.push_back(field("score"));
-  cells.push_back(field("tier"));
-  const json agents = has_creator ? creator.value("agents", json::object()) : json::object();
+  cells.push_back(number_field(creator, "score"));
+  cells.push_back(text_field("tier"));
+  const json* agents = member(creator, "agents");
   for (const std::string& agent : k_agent_columns) {
-    cells.push_back(agents.is_object() && agents.contains(agent) ? json_text(agents[agent]) : "");
+    cells.push_back(agents != nullptr ? number_field(*agents, agent.c_str()) : "");
   }
   std::string knockouts;
   if (has_creator && creator.contains("knockouts") && creator["knockouts"].is_array()) {
@@ -113,14 +134,17 @@ std::vector<std::string> result_cells(const LookupView& view, const std::vector<
     if (guard) knockouts = guard_formula(knockouts);
   }
   cells.push_back(knockouts);
-  cells.push_back(field("display_name"));
-  cells.push_back(field("followers"));
-  cells.push_back(field("last_scored_at"));
-  cells.push_back(field("public_profile_url"));
-  cells.push_back(guard ? guard_formula(std::string(view.error)) : std::string(view.error));
-  cells.push_back(view.status == core::LookupStatus::cached ? "" : std::string(view.job_id));
+  cells.push_back(text_field("display_name"));
+  cells.push_back(number_field(creator, "followers"));
+  cells.push_back(text_field("last_scored_at"));
+  cells.push_back(text_field("public_profile_url"));
+  const auto guarded = [guard](std::string_view text) {
+    return guard ? guard_formula(std::string(text)) : std::string(text);
+  };
+  cells.push_back(guarded(view.error));
+  cells.push_back(view.status == core::LookupStatus::cached ? "" : guarded(view.job_id));
   for (const std::string& name : include) {
-    cells.push_back(field(name.c_str()));
+    cells.push_back(text_field(name.c_str()));
   }
   return cells;
 }

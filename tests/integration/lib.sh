@@ -65,6 +65,12 @@ check() {  # check DESCRIPTION CONDITION...
   if "$@"; then pass "$what"; else fail "$what"; fi
 }
 
+# stat_of EXPR: EXPR on the simulator's stats `d`; charged: the credits it charged in all.
+stat_of() { sim_stats | json_get - "$1"; }
+charged() { stat_of 'd["credits_charged_total"]'; }
+# one_line FILE TEXT: FILE holds exactly one non-empty line, and it contains TEXT.
+one_line() { [ "$(grep -c . "$1")" -eq 1 ] && grep -qF -- "$2" "$1"; }
+
 finish() {
   if [ "$FAILURES" -gt 0 ]; then echo "$FAILURES check(s) failed" >&2; exit 1; fi
   exit 0

@@ -116,6 +116,10 @@ class ScriptedApi {
                        ? json{{"status", "not_found"}, {"message", "no such job"}}
                        : job->second(m_clock.now() - m_submitted_at[job_id]);
       entry["job_id"] = job_id;
+      if (entry.contains("creator")) {
+        // The creator the job was made for, as an honest API names it.
+        entry["creator"]["handle"] = job_id.substr(4);
+      }
       jobs.push_back(entry);
     }
     return test::response(200, json{{"jobs", jobs}}.dump());

@@ -91,6 +91,69 @@ TEST_SUITE("output::write_enriched") {
     CHECK(rows == 80);
   }
 
+  TEST_CASE("CSV: every cell of API text is guarded; numeric columns take JSON numbers only") {
+    // Formula text in every field the API fills (strings where numbers belong too), an error and a
+    // job id that start a formula, and an --include field. No cell holds a comma, so a line splits
+    // on commas.
+    roster_test::TempDir dir;
+    const std::string path = dir.write("roster.csv", "name,platform,handle\nAnn,tiktok,ann\n");
+    const std::string payload =
+        R"j({"score":"=1+1","tier":"+Good","display_name":"@x","followers":"1e999",)j"
+        R"j("last_scored_at":"@SUM(A1)","public_profile_url":"-2+3","narrative":"=n",)j"
+        R"j("knockouts":["=cmd|' /C calc'!A0"],"agents":{"content_risk":"=1+1",)j"
+        R"j("brand_safety":"-1","sentiment":"\t=2","authenticity":50.5,)j"
+        R"j("audience_quality":-3,"community_trust":true,"roi_prediction":{"v":1}}})j";
+    const auto cells_of = [&](bool guard) {
+      auto reader = roster::RosterReader::open(path, roster::Options{});
+      REQUIRE(reader);
+      output::WriteOptions options;
+      options.path = (dir.path() / "out.csv").string();
+      options.formula_guard = guard;
+      options.include = {"narrative"};
+      const auto resolve = [&](const roster::CellLookup&) {
+        return output::LookupView{core::LookupStatus::scored, payload, "=err", "=job-1", std::nullopt};
+      };
+      REQUIRE(output::write_enriched(options, **reader, resolve));
+      std::istringstream lines(read_file(options.path));
+      std::string header;
+      std::string row;
+      std::getline(lines, header);
+      std::getline(lines, row);
+      std::map<std::string, std::string> cells;
+      std::istringstream names(header);
+      std::istringstream values(row);
+      std::string name;
+      std::string value;
+      while (std::getline(names, name, ',')) {
+        value.clear();
+        std::getline(values, value, ',');
+        cells[name] = value;
+      }
+      return cells;
+    };
+    const std::map<std::string, std::string> numbers_only = {
+        {"score", ""},         {"followers", ""},         {"content_risk", ""},      {"brand_safety", ""},
+        {"sentiment", ""},     {"authenticity", "50.5"},  {"audience_quality", "-3"}, {"community_trust", ""},
+        {"roi_prediction", ""}};
+    const std::map<std::string, std::string> guarded = {
+        {"tier", "'+Good"},          {"display_name", "'@x"},      {"last_scored_at", "'@SUM(A1)"},
+        {"public_profile_url", "'-2+3"}, {"narrative", "'=n"},     {"knockouts", "'=cmd|' /C calc'!A0"},
+        {"error", "'=err"},          {"job_id", "'=job-1"}};
+    const std::map<std::string, std::string> on = cells_of(true);
+    const std::map<std::string, std::string> off = cells_of(false);
+    for (const auto& [column, want] : numbers_only) {
+      CAPTURE(column);
+      CHECK(on.at(column) == want);
+      CHECK(off.at(column) == want);  // not a number with or without the guard
+    }
+    for (const auto& [column, want] : guarded) {
+      CAPTURE(column);
+      CHECK(on.at(column) == want);
+      CHECK(off.at(column) == want.substr(1));  // --no-formula-guard: as the API sent it
+    }
+    CHECK(on.at("status") == "scored");
+  }
+
   TEST_CASE("a JSON row is the text nlohmann's dump of it would be") {
     // The writer writes JSON rows as text; here each row is also built as an ordered_json tree and
     // dumped, as the writer did before, from the same roster and answers.

@@ -17,6 +17,33 @@ using test::SimDriver;
 using namespace std::chrono_literals;
 
 TEST_SUITE("sim::Simulator") {
+  TEST_CASE("hostile answers: done without a creator, one job id for a whole batch, formula text") {
+    const std::string a = handle_where(Platform::tiktok, false, 0);
+    const std::string b = handle_where(Platform::tiktok, false, 1);
+    const std::string cached = handle_where(Platform::tiktok, true, 0);
+    sim::SimConfig config;
+    config.hostile.done_without_creator = true;
+    config.hostile.reuse_job_ids = true;
+    config.hostile.formula_text = true;
+    SimDriver api(config);
+    const Json submitted =
+        json_of(api.post("/api/v1/creators/bulk", bulk_body({{"tiktok", a}, {"tiktok", cached}, {"tiktok", b}})));
+    const Json& results = submitted["results"];
+    const std::string job = results[0]["job_id"].get<std::string>();
+    CHECK(job.front() == '=');
+    CHECK(results[2]["job_id"] == job);                   // b is told a's job id
+    CHECK(results[2]["credits_charged"] == 1);             // yet pays for a job of its own
+    CHECK(api.stats()["credits_charged_total"] == 2);
+    CHECK(results[1]["creator"]["score"] == "=1+1");       // formula text where a number belongs
+    CHECK(results[1]["creator"]["followers"] == "1e999");
+    CHECK(results[1]["creator"]["handle"] == cached);      // whom it is about is kept
+    api.advance(91min);
+    const Json jobs = json_of(api.post("/api/v1/jobs/bulk-status", Json{{"job_ids", {job}}}));
+    CHECK(jobs["jobs"][0]["status"] == "done");
+    CHECK(jobs["jobs"][0]["creator"].is_null());
+    CHECK(json_of(api.get("/api/v1/jobs/" + job))["creator"].is_null());
+  }
+
   TEST_CASE("handle: the 121st request in 60 s gets 429 with Retry-After; early returns are violations") {
     SimDriver api;
     for (int i = 0; i < 120; ++i) {
