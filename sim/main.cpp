@@ -4,17 +4,9 @@
 // accepts connections (scripts read the port from it), and nothing else. Ends cleanly on SIGINT and
 // SIGTERM. Exit codes: 0 after a signal, 64 for a usage error, 1 when it cannot listen.
 
-#include <pthread.h>
-#include <signal.h>
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
 
-#include <atomic>
-#include <chrono>
-#include <cstdio>
 #include <iostream>
-#include <thread>
 
 #include "sim/config.hpp"
 #include "sim/http_server.hpp"
@@ -127,14 +119,6 @@ int main(int argc, char** argv) {
     return usage_error(problem);
   }
 
-  // Block the stop signals in every thread (httplib's workers inherit the mask) and wait for them
-  // in one thread of our own, which may then call the non-signal-safe stop().
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
   sim::Simulator model(config);
   sim::HttpServer server(model, sim::ServerOptions{time_scale, config.max_body, verbose});
   const int bound = server.bind(port);
@@ -143,26 +127,6 @@ int main(int argc, char** argv) {
     return k_exit_cannot_listen;
   }
 
-  std::atomic<bool> signalled{false};
-  std::atomic<bool> finished{false};
-  std::thread waiter([&] {
-    int received = 0;
-    sigwait(&stop_signals, &received);
-    signalled = true;
-    // httplib's stop() does nothing until listening has begun: repeat until serve() returns.
-    while (!finished) {
-      server.stop();
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  });
-
-  std::cout << "creatorscore-sim listening on http://127.0.0.1:" << bound << std::endl;
-  const bool served = server.serve();
-  finished = true;
-  if (!signalled) {
-    // serve() ended on its own: wake the waiter so it can be joined.
-    kill(getpid(), SIGTERM);
-  }
-  waiter.join();
-  return served || signalled ? 0 : k_exit_cannot_listen;
+  return sim::serve_until_signalled(server,
+                                    "creatorscore-sim listening on http://127.0.0.1:" + std::to_string(bound));
 }
