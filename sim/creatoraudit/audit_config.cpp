@@ -118,8 +118,11 @@ std::string validate_config(const AuditConfig& config) {
   const AuditFaults& f = config.faults;
   if (!is_probability(f.fault_500) || !is_probability(f.fault_503) || !is_probability(f.retry_after_share) ||
       !is_probability(f.fault_drop) || !is_probability(f.fault_drop_before) ||
-      !is_probability(f.fault_malformed)) {
+      !is_probability(f.fault_malformed) || !is_probability(f.fault_slow)) {
     return "probabilities must be within 0..1";
+  }
+  if (f.slow_delay.count() < 0) {
+    return "slow-delay must be >= 0";
   }
   if (f.retry_after_max_s < 1) {
     return "retry-after-max must be >= 1";

@@ -50,6 +50,10 @@ struct AuditFaults {
   double fault_drop = 0.0;             // the request takes effect, then the connection is cut
   double fault_drop_before = 0.0;      // the connection is cut, nothing done
   double fault_malformed = 0.0;        // 200 with a truncated or non-JSON body, nothing done
+  // The request takes effect and its answer is sent `slow_delay` of real time later: a test can kill
+  // the client after a POST /accounts took effect and before its answer arrived.
+  double fault_slow = 0.0;
+  util::Duration slow_delay{std::chrono::seconds(2)};
 };
 
 struct AuditConfig {

@@ -82,6 +82,8 @@ Json config_json(const AuditConfig& config) {
   out["fault_drop"] = config.faults.fault_drop;
   out["fault_drop_before"] = config.faults.fault_drop_before;
   out["fault_malformed"] = config.faults.fault_malformed;
+  out["fault_slow"] = config.faults.fault_slow;
+  out["slow_delay_ms"] = config.faults.slow_delay.count();
   out["second_track"] = second_track_name(config.second_track);
   out["unscraped_as_nulls"] = config.unscraped_as_nulls;
   out["listing_lag_ms"] = config.listing_lag.count();
@@ -110,6 +112,8 @@ std::string apply_config_patch(AuditConfig& config, const Json& patch) {
       probability = &config.faults.fault_drop_before;
     } else if (name == "fault_malformed") {
       probability = &config.faults.fault_malformed;
+    } else if (name == "fault_slow") {
+      probability = &config.faults.fault_slow;
     }
     if (probability != nullptr) {
       if (!value.is_number()) {
@@ -117,7 +121,7 @@ std::string apply_config_patch(AuditConfig& config, const Json& patch) {
       }
       *probability = value.get<double>();
     } else if (name == "quota" || name == "rate_limit" || name == "listing_lag_ms" ||
-               name == "retry_after_max_s") {
+               name == "retry_after_max_s" || name == "slow_delay_ms") {
       if (!value.is_number_integer()) {
         return name + " must be an integer.";
       }
@@ -128,6 +132,8 @@ std::string apply_config_patch(AuditConfig& config, const Json& patch) {
         config.rate_limit = static_cast<int>(number);
       } else if (name == "retry_after_max_s") {
         config.faults.retry_after_max_s = number;
+      } else if (name == "slow_delay_ms") {
+        config.faults.slow_delay = util::Duration(number);
       } else {
         config.listing_lag = util::Duration(number);
       }
@@ -362,6 +368,10 @@ SimResponse Simulator::authorized(Call& call, const std::string& route) {
       if (m_fault_rng.chance(m_config.faults.fault_drop)) {
         ++m_stats.faults["drop"];
         response.drop_connection = true;
+      }
+      if (m_fault_rng.chance(m_config.faults.fault_slow)) {
+        ++m_stats.faults["slow"];
+        response.delay = m_config.faults.slow_delay;
       }
     }
   }

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   std::string max_refresh = "2h";
   std::string listing_lag = "5s";
   std::string second_track = "conflict";
+  std::string slow_delay = "2s";
   bool verbose = false;
 
   app.add_option("--port", port, "TCP port on 127.0.0.1; 0 picks a free one")->check(CLI::Range(0, 65535));
@@ -113,6 +114,11 @@ int main(int argc, char** argv) {
   app.add_option("--fault-malformed", config.faults.fault_malformed,
                  "Probability of a 200 with a truncated or non-JSON body (nothing done)")
       ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--fault-slow", config.faults.fault_slow,
+                 "Probability that a request takes effect and its answer comes --slow-delay later")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--slow-delay", slow_delay, "Real-time delay of slow answers (default 2s)")
+      ->check(k_duration_validator);
   app.add_option("--max-body", config.max_body, "Largest request body in bytes");
   app.add_flag("-v,--verbose", verbose, "Log each request (method, target, status) on stderr");
 
@@ -158,6 +164,7 @@ int main(int argc, char** argv) {
   config.min_refresh = *util::parse_duration(min_refresh);
   config.max_refresh = *util::parse_duration(max_refresh);
   config.listing_lag = *util::parse_duration(listing_lag);
+  config.faults.slow_delay = *util::parse_duration(slow_delay);
   config.second_track = *sim::audit::parse_second_track(second_track);
   if (const std::string problem = sim::audit::validate_config(config); !problem.empty()) {
     return usage_error(problem);

@@ -178,6 +178,13 @@ curl -s -d '{"fault_drop": 0}' "$ROOT/_sim/config" >/dev/null
 check "the account was created all the same" test "$(stat_of 'd["accounts_created"]')" = 3
 check "retrying the key replays the 201" test "$(track "$WORK/d.json" key-6 tiktok cleo)" = 201
 check "stats: a drop, no duplicate" test "$(stat_of '(d["faults"]["drop"], d["duplicate_accounts"])')" = "(1, 0)"
+curl -s -d '{"fault_slow": 1, "slow_delay_ms": 400}' "$ROOT/_sim/config" >/dev/null
+curl -s -o "$WORK/s.json" -w '%{http_code} %{time_total}' -H "$AUTH" -H "$JSON" -H "Idempotency-Key: key-7" \
+  -d '{"platform":"tiktok","username":"dana"}' "$URL/accounts" >"$WORK/slow.txt"
+check "a slow answer: 201 after the delay ($(cat "$WORK/slow.txt"))" \
+  python3 -c 'import sys; s, t = open(sys.argv[1]).read().split(); sys.exit(not (s == "201" and float(t) >= 0.4))' \
+  "$WORK/slow.txt"
+curl -s -d '{"fault_slow": 0}' "$ROOT/_sim/config" >/dev/null
 
 kill -TERM "$SIM_PID"
 rc=0
@@ -224,7 +231,7 @@ missing=""
 for flag in --port --host --time-scale --seed --key --quota --rate-limit --missing-prefix --tracked-file \
   --tracked-percent --other-accounts --min-refresh --max-refresh --listing-lag --second-track \
   --unscraped-as-nulls --fault-500 --fault-503 --retry-after-share --retry-after-max --fault-drop \
-  --fault-drop-before --fault-malformed --max-body --verbose; do
+  --fault-drop-before --fault-malformed --fault-slow --slow-delay --max-body --verbose; do
   grep -q -- "$flag" "$WORK/help.txt" || missing="$missing $flag"
 done
 check "--help lists every switch${missing:+ (missing:$missing)}" test -z "$missing"

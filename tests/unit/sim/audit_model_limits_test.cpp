@@ -244,6 +244,21 @@ TEST_SUITE("sim::audit::Simulator limits") {
     CHECK(api.stats()["accounts_created"] == 0);
   }
 
+  TEST_CASE("faults: a slow answer takes effect at once and is sent slow_delay later") {
+    sim::audit::AuditConfig config;
+    config.faults.fault_slow = 1.0;
+    config.faults.slow_delay = 300ms;
+    AuditDriver api(config);
+    const sim::SimResponse slow = api.track("tiktok", "ava", "k1");
+    CHECK(slow.status == 201);
+    CHECK(slow.delay == 300ms);
+    CHECK(api.sim().accounts_named("Demo Agency", "tiktok", "ava").size() == 1);
+    CHECK(api.stats()["faults"]["slow"] == 1);
+    const sim::SimRequest off{"POST", "/_sim/config", {}, R"({"fault_slow": 0})"};
+    CHECK(api.sim().handle(off, api.now()).status == 200);
+    CHECK(api.get("/v2/whoami").delay == 0ms);
+  }
+
   TEST_CASE("same config, same requests: byte-identical answers; ids and metrics survive other orders") {
     sim::audit::AuditConfig config;
     config.faults.fault_500 = 0.3;
