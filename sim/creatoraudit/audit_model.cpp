@@ -98,23 +98,18 @@ std::string apply_config_patch(AuditConfig& config, const Json& patch) {
   if (!patch.is_object()) {
     return "Body must be a JSON object.";
   }
+  // The settings by kind: probabilities, then integers (durations in ms).
+  const std::map<std::string, double*, std::less<>> probabilities{
+      {"fault_500", &config.faults.fault_500},
+      {"fault_503", &config.faults.fault_503},
+      {"retry_after_share", &config.faults.retry_after_share},
+      {"fault_drop", &config.faults.fault_drop},
+      {"fault_drop_before", &config.faults.fault_drop_before},
+      {"fault_malformed", &config.faults.fault_malformed},
+      {"fault_slow", &config.faults.fault_slow}};
   for (const auto& [name, value] : patch.items()) {
-    double* probability = nullptr;
-    if (name == "fault_500") {
-      probability = &config.faults.fault_500;
-    } else if (name == "fault_503") {
-      probability = &config.faults.fault_503;
-    } else if (name == "retry_after_share") {
-      probability = &config.faults.retry_after_share;
-    } else if (name == "fault_drop") {
-      probability = &config.faults.fault_drop;
-    } else if (name == "fault_drop_before") {
-      probability = &config.faults.fault_drop_before;
-    } else if (name == "fault_malformed") {
-      probability = &config.faults.fault_malformed;
-    } else if (name == "fault_slow") {
-      probability = &config.faults.fault_slow;
-    }
+    const auto found = probabilities.find(name);
+    double* probability = found == probabilities.end() ? nullptr : found->second;
     if (probability != nullptr) {
       if (!value.is_number()) {
         return name + " must be a number.";

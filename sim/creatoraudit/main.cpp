@@ -4,43 +4,20 @@
 // it accepts connections (scripts read the base URL from it), and nothing else. Ends cleanly on
 // SIGINT and SIGTERM. Exit codes: 0 after a signal, 64 for a usage error, 1 when it cannot listen.
 
-#include <CLI/CLI.hpp>
 #include <fstream>
-#include <iostream>
 #include <sstream>
 
 #include "sim/creatoraudit/audit_config.hpp"
 #include "sim/creatoraudit/audit_model.hpp"
 #include "sim/http_server.hpp"
-#include "util/clock.hpp"
+#include "sim/server_cli.hpp"
 #include "util/duration.hpp"
-
-namespace {
-
-constexpr int k_exit_usage = 64;
-constexpr int k_exit_cannot_listen = 1;
-
-const CLI::Validator k_duration_validator(
-    [](std::string& text) -> std::string {
-      return util::parse_duration(text) ? std::string() : "not a duration such as 30s, 10m or 1h30m: " + text;
-    },
-    "DURATION");
-
-int usage_error(const std::string& message) {
-  std::cerr << "creatoraudit-sim: error: " << message << "\n";
-  return k_exit_usage;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
       "creatoraudit-sim: a local, deterministic simulator of the CreatorAudit API v2.\n"
       "Example: creatoraudit-sim --port 0 --time-scale 600 --tracked-file handles.csv --tracked-percent 40"};
   sim::audit::AuditConfig config;
-  int port = 0;
-  std::string host = "127.0.0.1";
-  double time_scale = 0.0;
   std::vector<std::string> key_specs;
   std::vector<std::string> missing_prefixes;
   std::string tracked_file;
@@ -49,14 +26,9 @@ int main(int argc, char** argv) {
   std::string listing_lag = "5s";
   std::string second_track = "conflict";
   std::string slow_delay = "2s";
-  bool verbose = false;
+  sim::ServerFlags server_flags{"creatoraudit-sim"};
 
-  app.add_option("--port", port, "TCP port on 127.0.0.1; 0 picks a free one")->check(CLI::Range(0, 65535));
-  app.add_option("--host", host, "Only 127.0.0.1 is accepted (the simulator never listens elsewhere)");
-  app.add_option(
-         "--time-scale", time_scale,
-         "API time runs F times faster than real time (default: env ROSTER_ENRICH_TIME_SCALE, else 1)")
-      ->check(CLI::PositiveNumber);
+  sim::add_server_flags(app, server_flags);
   app.add_option("--seed", config.seed, "Seed for account ids, refresh delays, request ids and faults");
   app.add_option(
       "--key", key_specs,
@@ -81,12 +53,12 @@ int main(int argc, char** argv) {
                  "That many more pre-tracked accounts (other_N), so listings span pages")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--min-refresh", min_refresh, "Shortest first-refresh delay of a new account, API time")
-      ->check(k_duration_validator);
+      ->check(sim::duration_validator());
   app.add_option("--max-refresh", max_refresh, "Longest first-refresh delay of a new account, API time")
-      ->check(k_duration_validator);
+      ->check(sim::duration_validator());
   app.add_option("--listing-lag", listing_lag,
                  "A new account shows in GET /accounts this long after its creation")
-      ->check(k_duration_validator);
+      ->check(sim::duration_validator());
   app.add_option("--second-track", second_track,
                  "A tracked username tracked again with a fresh key gets: conflict (409), existing (200 with "
                  "it) or duplicate (201, a second account)")
@@ -118,33 +90,21 @@ int main(int argc, char** argv) {
                  "Probability that a request takes effect and its answer comes --slow-delay later")
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--slow-delay", slow_delay, "Real-time delay of slow answers (default 2s)")
-      ->check(k_duration_validator);
+      ->check(sim::duration_validator());
   app.add_option("--max-body", config.max_body, "Largest request body in bytes");
-  app.add_flag("-v,--verbose", verbose, "Log each request (method, target, status) on stderr");
+  sim::add_verbose_flag(app, server_flags);
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    const int code = app.exit(error);
-    return code == 0 ? 0 : k_exit_usage;
-  }
-
-  if (host != "127.0.0.1") {
-    return usage_error("--host must be 127.0.0.1: the simulator only listens on loopback");
-  }
-  if (time_scale == 0.0) {
-    time_scale = util::time_scale_from_environment();
-    if (time_scale <= 0.0) {
-      return usage_error("ROSTER_ENRICH_TIME_SCALE must be a positive number");
-    }
+  if (const std::optional<int> exit_code = sim::parse_command_line(app, argc, argv, server_flags)) {
+    return *exit_code;
   }
   if (!key_specs.empty()) {
     config.keys.clear();
     for (const std::string& spec : key_specs) {
       const auto key = sim::audit::parse_key_spec(spec);
       if (!key) {
-        return usage_error("--key must be KEY:ORGANIZATION[:active|disabled|read-only|no-scope], got '" +
-                           spec + "'");
+        return sim::usage_error(
+            server_flags,
+            "--key must be KEY:ORGANIZATION[:active|disabled|read-only|no-scope], got '" + spec + "'");
       }
       config.keys.push_back(*key);
     }
@@ -155,7 +115,7 @@ int main(int argc, char** argv) {
   if (!tracked_file.empty()) {
     std::ifstream file(tracked_file, std::ios::binary);
     if (!file) {
-      return usage_error("cannot read --tracked-file " + tracked_file);
+      return sim::usage_error(server_flags, "cannot read --tracked-file " + tracked_file);
     }
     std::ostringstream text;
     text << file.rdbuf();
@@ -167,19 +127,12 @@ int main(int argc, char** argv) {
   config.faults.slow_delay = *util::parse_duration(slow_delay);
   config.second_track = *sim::audit::parse_second_track(second_track);
   if (const std::string problem = sim::audit::validate_config(config); !problem.empty()) {
-    return usage_error(problem);
+    return sim::usage_error(server_flags, problem);
   }
 
   sim::audit::Simulator model(config);
   sim::HttpServer server(
       [&model](const sim::SimRequest& request, util::TimePoint now) { return model.handle(request, now); },
-      sim::ServerOptions{time_scale, config.max_body, verbose, "creatoraudit-sim"});
-  const int bound = server.bind(port);
-  if (bound <= 0) {
-    std::cerr << "creatoraudit-sim: error: cannot listen on 127.0.0.1:" << port << "\n";
-    return k_exit_cannot_listen;
-  }
-
-  return sim::serve_until_signalled(
-      server, "creatoraudit-sim listening on http://127.0.0.1:" + std::to_string(bound) + "/v2");
+      sim::ServerOptions{server_flags.time_scale, config.max_body, server_flags.verbose, server_flags.name});
+  return sim::bind_and_serve(server, server_flags, "/v2");
 }
