@@ -20,8 +20,8 @@ install(FILES ${PROJECT_SOURCE_DIR}/completions/_roster-enrich
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT roster-enrich)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/samples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples
         COMPONENT roster-enrich)
-install(TARGETS creatorscore-sim creatoraudit-sim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT simulator
-        EXCLUDE_FROM_ALL)
+install(TARGETS creatorscore-sim creatoraudit-sim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+        COMPONENT simulator EXCLUDE_FROM_ALL)
 
 # CPack: `cpack --config build/CPackConfig.cmake` builds roster-enrich_<version>_<arch>.deb.
 set(CPACK_GENERATOR DEB)

@@ -112,7 +112,8 @@ struct HttpServer::Impl {
     }
     if (options.verbose) {
       std::fprintf(stderr, "%s: %s %s -> %d%s%s\n", options.log_name.c_str(), request.method.c_str(),
-                   sim_request.target.c_str(), sim_response.status, sim_response.drop_connection ? " (dropped)" : "",
+                   sim_request.target.c_str(), sim_response.status,
+                   sim_response.drop_connection ? " (dropped)" : "",
                    sim_response.delay.count() > 0 ? " (slow)" : "");
     }
     if (sim_response.delay.count() > 0) {
@@ -152,8 +153,9 @@ struct HttpServer::Impl {
 };
 
 HttpServer::HttpServer(Simulator& model, ServerOptions options)
-    : HttpServer([&model](const SimRequest& request, util::TimePoint now) { return model.handle(request, now); },
-                 std::move(options)) {}
+    : HttpServer(
+          [&model](const SimRequest& request, util::TimePoint now) { return model.handle(request, now); },
+          std::move(options)) {}
 
 HttpServer::HttpServer(ModelHandler model_handler, ServerOptions options)
     : m_impl(std::make_unique<Impl>(std::move(model_handler), options)) {

@@ -26,8 +26,10 @@ int main(int argc, char** argv) {
                  "KEY:NAME:BALANCE, repeatable; replaces the default sk_test_demo:Demo Agency:1000");
   app.add_option("--cached-percent", config.cached_percent, "Percent of creators already cached (free)")
       ->check(CLI::Range(0, 100));
-  app.add_option("--min-job", min_job, "Shortest fresh-score job in API time")->check(sim::duration_validator());
-  app.add_option("--max-job", max_job, "Longest fresh-score job in API time")->check(sim::duration_validator());
+  app.add_option("--min-job", min_job, "Shortest fresh-score job in API time")
+      ->check(sim::duration_validator());
+  app.add_option("--max-job", max_job, "Longest fresh-score job in API time")
+      ->check(sim::duration_validator());
   app.add_option("--failure-rate", config.failure_rate, "Probability that a job fails (refunded)")
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--rate-limit", config.rate_limit, "Requests per rolling 60 API seconds per key (0 = off)")
@@ -52,7 +54,8 @@ int main(int argc, char** argv) {
   app.add_option("--fault-deep-json", config.faults.fault_deep_json,
                  "Probability of a 200 with valid JSON nested 100000 levels deep")
       ->check(CLI::Range(0.0, 1.0));
-  app.add_option("--slow-delay", slow_delay, "Real-time delay of slow responses")->check(sim::duration_validator());
+  app.add_option("--slow-delay", slow_delay, "Real-time delay of slow responses")
+      ->check(sim::duration_validator());
   app.add_option("--max-body", config.max_body, "Largest request body in bytes");
   sim::add_verbose_flag(app, server_flags);
 
