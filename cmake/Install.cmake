@@ -4,9 +4,9 @@
 #   share/bash-completion/completions/roster-enrich      (bash-completion loads it on demand)
 #   share/zsh/vendor-completions/_roster-enrich          (on Debian's default $fpath)
 #   share/doc/roster-enrich/                             README.md, the sample rosters and outputs
-# The simulator is a test tool, not part of the product: it is installed only when asked for,
-# `cmake --install build --component simulator`, and stays out of the package (it would add a
-# dependency on libcpp-httplib and put a fake API server on users' PATH).
+# The simulators are test tools, not part of the product: they are installed only when asked for,
+# `cmake --install build --component simulator`, and stay out of the package (they would add a
+# dependency on libcpp-httplib and put fake API servers on users' PATH).
 include(GNUInstallDirs)
 
 install(TARGETS roster-enrich RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT roster-enrich)
@@ -20,7 +20,8 @@ install(FILES ${PROJECT_SOURCE_DIR}/completions/_roster-enrich
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT roster-enrich)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/samples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples
         COMPONENT roster-enrich)
-install(TARGETS creatorscore-sim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT simulator EXCLUDE_FROM_ALL)
+install(TARGETS creatorscore-sim creatoraudit-sim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+        COMPONENT simulator EXCLUDE_FROM_ALL)
 
 # CPack: `cpack --config build/CPackConfig.cmake` builds roster-enrich_<version>_<arch>.deb.
 set(CPACK_GENERATOR DEB)

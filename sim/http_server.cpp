@@ -1,11 +1,16 @@
 #include "sim/http_server.hpp"
 
 #include <httplib.h>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <iostream>
 #include <mutex>
 #include <thread>
 
@@ -80,13 +85,14 @@ void stream(const SimResponse& sim_response, const std::string& content_type, ht
 }  // namespace
 
 struct HttpServer::Impl {
-  Simulator& model;
+  ModelHandler model;
   ServerOptions options;
   httplib::Server server;
   std::mutex model_mutex;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
-  Impl(Simulator& sim_model, ServerOptions server_options) : model(sim_model), options(server_options) {}
+  Impl(ModelHandler handler, ServerOptions server_options)
+      : model(std::move(handler)), options(std::move(server_options)) {}
 
   util::TimePoint api_now() const {
     const std::chrono::duration<double, std::milli> real = std::chrono::steady_clock::now() - started;
@@ -102,11 +108,12 @@ struct HttpServer::Impl {
     {
       // Reading the clock under the lock keeps the model's time line monotonic.
       const std::lock_guard<std::mutex> lock(model_mutex);
-      sim_response = model.handle(sim_request, api_now());
+      sim_response = model(sim_request, api_now());
     }
     if (options.verbose) {
-      std::fprintf(stderr, "creatorscore-sim: %s %s -> %d%s%s\n", request.method.c_str(), sim_request.target.c_str(),
-                   sim_response.status, sim_response.drop_connection ? " (dropped)" : "",
+      std::fprintf(stderr, "%s: %s %s -> %d%s%s\n", options.log_name.c_str(), request.method.c_str(),
+                   sim_request.target.c_str(), sim_response.status,
+                   sim_response.drop_connection ? " (dropped)" : "",
                    sim_response.delay.count() > 0 ? " (slow)" : "");
     }
     if (sim_response.delay.count() > 0) {
@@ -145,7 +152,13 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(Simulator& model, ServerOptions options) : m_impl(std::make_unique<Impl>(model, options)) {
+HttpServer::HttpServer(Simulator& model, ServerOptions options)
+    : HttpServer(
+          [&model](const SimRequest& request, util::TimePoint now) { return model.handle(request, now); },
+          std::move(options)) {}
+
+HttpServer::HttpServer(ModelHandler model_handler, ServerOptions options)
+    : m_impl(std::make_unique<Impl>(std::move(model_handler), options)) {
   httplib::Server& server = m_impl->server;
   // Above the model's own limit, so the model can answer oversized bodies with the API's JSON.
   server.set_payload_max_length(options.max_body * 2 + 64 * 1024);
@@ -206,6 +219,37 @@ bool HttpServer::serve() {
 
 void HttpServer::stop() {
   m_impl->server.stop();
+}
+
+int serve_until_signalled(HttpServer& server, const std::string& startup_line) {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  std::atomic<bool> signalled{false};
+  std::atomic<bool> finished{false};
+  std::thread waiter([&] {
+    int received = 0;
+    sigwait(&stop_signals, &received);
+    signalled = true;
+    // httplib's stop() does nothing until listening has begun: repeat until serve() returns.
+    while (!finished) {
+      server.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+
+  std::cout << startup_line << std::endl;
+  const bool served = server.serve();
+  finished = true;
+  if (!signalled) {
+    // serve() ended on its own: wake the waiter so it can be joined.
+    kill(getpid(), SIGTERM);
+  }
+  waiter.join();
+  return served || signalled ? 0 : 1;
 }
 
 }  // namespace sim

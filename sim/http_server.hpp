@@ -1,11 +1,14 @@
 #pragma once
 
-// The HTTP face of the simulator: cpp-httplib on 127.0.0.1, every request translated into a
-// SimRequest and answered by the model under one mutex, at API time = real time since start x the
+// The HTTP face of a simulator: cpp-httplib on 127.0.0.1, every request translated into a
+// SimRequest and answered by the model (creatorscore-sim's Simulator, or any other model's handle
+// function, e.g. creatoraudit-sim's) under one mutex, at API time = real time since start x the
 // time scale. It carries out what the model asks of the transport: a delayed answer (fault_slow) and
 // a connection cut after half the body (fault_drop).
 
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "sim/model.hpp"
 
@@ -19,12 +22,19 @@ struct ServerOptions {
   std::size_t max_body = 1024 * 1024;
   // One line per request on stderr (method, target, status); never headers, so never the key.
   bool verbose = false;
+  // The name that starts each verbose line.
+  std::string log_name = "creatorscore-sim";
 };
+
+// A model's request handler: one request at one API instant; never throws.
+using ModelHandler = std::function<SimResponse(const SimRequest&, util::TimePoint)>;
 
 class HttpServer {
  public:
   // `model` must outlive the server.
   HttpServer(Simulator& model, ServerOptions options);
+  // Any model: `model_handler` is called under the adapter's mutex, one request at a time.
+  HttpServer(ModelHandler model_handler, ServerOptions options);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -42,5 +52,11 @@ class HttpServer {
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
+
+// Serves until SIGINT or SIGTERM, once `startup_line` is printed on stdout (scripts wait for it).
+// Blocks the two signals in every thread (httplib's workers inherit the mask) and waits for them in
+// a thread of its own, which may then call the non-signal-safe stop(). Returns the process's exit
+// code: 0 after a signal, 1 when serving could not start.
+int serve_until_signalled(HttpServer& server, const std::string& startup_line);
 
 }  // namespace sim

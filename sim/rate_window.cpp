@@ -38,4 +38,19 @@ RateWindow::Decision RateWindow::admit(util::TimePoint now, int limit) {
   return decision;
 }
 
+int RateWindow::remaining(util::TimePoint now, int limit) const {
+  const auto inside = std::count_if(m_admitted.begin(), m_admitted.end(),
+                                    [now](util::TimePoint at) { return at > now - k_window; });
+  return std::max(0, limit - static_cast<int>(inside));
+}
+
+util::Duration RateWindow::until_oldest_leaves(util::TimePoint now) const {
+  for (const util::TimePoint at : m_admitted) {
+    if (at > now - k_window) {
+      return at + k_window - now;
+    }
+  }
+  return util::Duration(0);
+}
+
 }  // namespace sim

@@ -30,6 +30,12 @@ class RateWindow {
   // request, refused or not, counts towards max_in_window(). `now` should not go backwards.
   Decision admit(util::TimePoint now, int limit);
 
+  // What a limit-announcing API (creatoraudit-sim's X-RateLimit-* headers) tells the client at
+  // `now` under `limit` (> 0): the requests it may still send in the window, and how long until the
+  // oldest admitted request leaves the window (zero when the window holds none).
+  int remaining(util::TimePoint now, int limit) const;
+  util::Duration until_oldest_leaves(util::TimePoint now) const;
+
   // The largest number of requests (admitted or refused) seen in any rolling 60 s window.
   int max_in_window() const { return m_max_seen; }
 

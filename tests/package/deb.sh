@@ -24,9 +24,11 @@ for path in usr/bin/roster-enrich usr/share/man/man1/roster-enrich.1 \
             usr/share/doc/roster-enrich/README.md usr/share/doc/roster-enrich/examples/roster.csv; do
   check "cmake --install: /$path" test -f "$work/stage/$path"
 done
-check "cmake --install: the simulator is not installed by default" test ! -e "$work/stage/usr/bin/creatorscore-sim"
 DESTDIR="$work/stage-sim" cmake --install "$BUILD_DIR" --prefix /usr --component simulator >/dev/null
-check "cmake --install --component simulator: /usr/bin/creatorscore-sim" test -x "$work/stage-sim/usr/bin/creatorscore-sim"
+for sim in creatorscore-sim creatoraudit-sim; do
+  check "cmake --install: $sim is not installed by default" test ! -e "$work/stage/usr/bin/$sim"
+  check "cmake --install --component simulator: /usr/bin/$sim" test -x "$work/stage-sim/usr/bin/$sim"
+done
 
 # 2. cpack builds the .deb.
 if ! cpack --config "$BUILD_DIR/CPackConfig.cmake" -G DEB -B "$work/out" >"$work/cpack.log" 2>&1; then
@@ -46,7 +48,7 @@ for path in ./usr/bin/roster-enrich ./usr/share/man/man1/roster-enrich.1 \
   check "dpkg-deb -c lists $path" grep -qE " ${path//./\\.}\$" "$work/contents"
 done
 check "dpkg-deb -c: roster-enrich is executable (rwxr-xr-x)" grep -qE '^-rwxr-xr-x .* \./usr/bin/roster-enrich$' "$work/contents"
-check "the package holds no simulator" bash -c "! grep -q creatorscore-sim '$work/contents'"
+check "the package holds no simulator" bash -c "! grep -qE 'creator(score|audit)-sim' '$work/contents'"
 check "the package installs nothing outside /usr" bash -c "! awk '{print \$NF}' '$work/contents' | grep -vE '^\./(usr/.*)?\$'"
 
 # 4. Its control fields.
