@@ -17,22 +17,13 @@
 #include <vector>
 
 #include "core/exit_code.hpp"
+#include "fuzz_work_dir.hpp"
 #include "state/sqlite_store.hpp"
 #include "state/status_report.hpp"
 
 namespace {
 
-const std::string& work_dir() {
-  static const std::string dir = [] {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp ? tmp : "/tmp") + "/state-fuzz.XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      std::abort();
-    }
-    return pattern;
-  }();
-  return dir;
-}
+const std::string& work_dir() { return fuzz_work_dir("state"); }
 
 std::string state_path() { return work_dir() + "/state.db"; }
 

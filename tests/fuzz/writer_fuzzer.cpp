@@ -27,22 +27,13 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_work_dir.hpp"
 #include "output/enriched_writer.hpp"
 #include "roster/roster.hpp"
 
 namespace {
 
-const std::string& work_dir() {
-  static const std::string dir = [] {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp ? tmp : "/tmp") + "/writer-fuzz.XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      std::abort();
-    }
-    return pattern;
-  }();
-  return dir;
-}
+const std::string& work_dir() { return fuzz_work_dir("writer"); }
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
