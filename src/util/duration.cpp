@@ -43,26 +43,29 @@ std::optional<Duration> parse_duration(std::string_view text) {
       return std::nullopt;
     }
     ++parts;
+    // Many parts can sum past 2^63 ms even though each fits: such a text is no duration either.
+    if (number * factor > std::numeric_limits<long long>::max() - total_ms) {
+      return std::nullopt;
+    }
     total_ms += number * factor;
   }
   return Duration(total_ms);
 }
 
 std::string format_duration(Duration duration) {
-  long long ms = duration.count();
-  if (ms == 0) {
+  const long long count = duration.count();
+  if (count == 0) {
     return "0s";
   }
-  std::string out;
-  if (ms < 0) {
-    out = "-";
-    ms = -ms;
-  }
-  const long long hours = ms / 3'600'000;
+  std::string out = count < 0 ? "-" : "";
+  // The magnitude as unsigned: -count overflows for the most negative count.
+  const auto bits = static_cast<unsigned long long>(count);
+  unsigned long long ms = count < 0 ? 0ULL - bits : bits;
+  const unsigned long long hours = ms / 3'600'000;
   ms %= 3'600'000;
-  const long long minutes = ms / 60'000;
+  const unsigned long long minutes = ms / 60'000;
   ms %= 60'000;
-  const long long seconds = ms / 1000;
+  const unsigned long long seconds = ms / 1000;
   ms %= 1000;
   if (hours) out += std::to_string(hours) + "h";
   if (minutes) out += std::to_string(minutes) + "m";

@@ -3,6 +3,7 @@
 # the way bash does (COMP_WORDS, COMP_CWORD), checking what it offers for a few prefixes.
 #   COMPLETION=completions/roster-enrich.bash bash tests/docs/bash_completion.sh
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../shell/err_trap.sh"  # says what failed, and where
 : "${COMPLETION:?set by ctest}"
 
 work=$(mktemp -d)

@@ -5,6 +5,7 @@
 # OPTIONS), so a flag added to the binary without a man page entry fails here.
 #   ROSTER_ENRICH=build/roster-enrich MAN_PAGE=man/roster-enrich.1 bash tests/docs/flags_in_man.sh
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../shell/err_trap.sh"  # says what failed, and where
 : "${ROSTER_ENRICH:?set by ctest}" "${MAN_PAGE:?set by ctest}"
 
 # Flags defined by the man page: the `Fl` words of `.It` lines (`.It Fl o , Fl -output Ar FILE`).

@@ -3,6 +3,7 @@
 # and renders with every section the issue asks for.
 #   MAN_PAGE=man/roster-enrich.1 bash tests/docs/man_lint.sh
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../shell/err_trap.sh"  # says what failed, and where
 : "${MAN_PAGE:?set by ctest}"
 command -v mandoc >/dev/null || { echo "mandoc is not installed (scripts/install-deps.sh)" >&2; exit 1; }
 

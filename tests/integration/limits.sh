@@ -16,5 +16,5 @@ if [ -n "${ROSTER_ENRICH_SANITIZED:-}" ]; then
   exit 125
 fi
 source "$(dirname "$0")/lib.sh"
-python3 "$(dirname "$0")/limits.py" "$WORK" || FAILURES=$?
+python_suite "$(dirname "$0")/limits.py" "$WORK"
 finish

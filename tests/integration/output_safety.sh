@@ -44,7 +44,7 @@ fi
 # WORK and the build tree from that user, and the suite must not skip because of where it runs.
 P=$(mktemp -d "${TMPDIR:-/tmp}/roster-enrich-output-safety.XXXXXX")
 chmod 755 "$P"
-trap 'chmod -R u+rwx "$P" 2>/dev/null; rm -rf "$P"; cleanup' EXIT
+trap 'safety_status=$?; chmod -R u+rwx "$P" 2>/dev/null; rm -rf "$P"; cleanup "$safety_status"' EXIT
 install -m 755 "$R" "$P/roster-enrich"
 install -m 644 "$ROSTER" "$P/roster.csv"
 RU="$P/roster-enrich"

@@ -260,7 +260,10 @@ PY
 # verify NAME ROSTER OUT FORMAT RC [PREV_STATS]: the oracle's verdicts become checks.
 verify() {
   local name=$1 roster=$2 out=$3 fmt=$4 rc=$5 prev=${6:-}
-  sim_stats >"$WORK/stats.json"
+  # A plain `sim_stats >file` that failed here (a loaded machine, the sanitized simulator) ended
+  # the suite under set -e with no word after "nothing on stdout" (issue 17, item 18): now a
+  # failed check, with sim_stats' reason above it, and the next roster still runs.
+  if ! sim_stats >"$WORK/stats.json"; then fail "$name: could not read the simulator's stats"; return; fi
   python3 "$WORK/verify.py" --name "$name" --roster "$roster" --out "$out" --format "$fmt" \
     --stats "$WORK/stats.json" ${prev:+--prev-stats "$prev"} --url "$SIM_URL" --key "$KEY" >"$WORK/verdicts" 2>&1 \
     || { fail "$name: the oracle crashed: $(tail -3 "$WORK/verdicts")"; return; }

@@ -3,6 +3,7 @@
 # endpoints, rate limiting, a dropped connection, the loopback-only rule and a clean SIGTERM.
 # Needs only CREATORSCORE_SIM (set by ctest), curl and python3; exit 125 = skipped.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../shell/err_trap.sh"  # says what failed, and where
 
 SIM=${CREATORSCORE_SIM:?set CREATORSCORE_SIM to the creatorscore-sim binary}
 if [ ! -x "$SIM" ] || ! command -v curl >/dev/null || ! command -v python3 >/dev/null; then
@@ -31,7 +32,8 @@ start_sim() {
   stop_sim
   "$SIM" --port 0 "$@" >"$WORK/sim.out" 2>"$WORK/sim.err" &
   SIM_PID=$!
-  for _ in $(seq 1 100); do
+  # Up to 30 s (600 x 50 ms): a loaded machine under ASan starts it in seconds, not milliseconds.
+  for _ in $(seq 1 600); do
     if grep -q "listening on" "$WORK/sim.out" 2>/dev/null; then
       URL=$(sed -n 's|^creatorscore-sim listening on \(http://127\.0\.0\.1:[0-9]*\)$|\1|p' "$WORK/sim.out")
       if [ -z "$URL" ]; then echo "unexpected startup line: $(cat "$WORK/sim.out")" >&2; exit 125; fi
@@ -115,8 +117,8 @@ check "... and brings it back" test "$(status /dev/null -H "$KEY" "$URL/api/v1/a
 
 kill -TERM "$SIM_PID"
 rc=0
-for _ in $(seq 1 100); do kill -0 "$SIM_PID" 2>/dev/null || break; sleep 0.05; done
-if kill -0 "$SIM_PID" 2>/dev/null; then fail "SIGTERM ends the simulator within 5 s"; else
+for _ in $(seq 1 600); do kill -0 "$SIM_PID" 2>/dev/null || break; sleep 0.05; done
+if kill -0 "$SIM_PID" 2>/dev/null; then fail "SIGTERM ends the simulator within 30 s"; else
   wait "$SIM_PID" || rc=$?
   check "SIGTERM ends the simulator with exit 0" test "$rc" -eq 0
 fi

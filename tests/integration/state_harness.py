@@ -42,6 +42,7 @@ import subprocess
 import sys
 import termios
 import time
+import traceback
 import urllib.parse
 import array
 import csv
@@ -60,7 +61,8 @@ class Sim:
         for _ in range(3):
             try:
                 if self.conn is None:
-                    self.conn = http.client.HTTPConnection(self.host, self.port, timeout=5)
+                    # 30 s: the sanitized simulator on a loaded machine answers in seconds.
+                    self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
                 headers = {"Content-Type": "application/json"} if body is not None else {}
                 self.conn.request(method, path, body=body, headers=headers)
                 r = self.conn.getresponse()
@@ -284,11 +286,29 @@ def has_secret(paths, secrets):
     return False
 
 
+# The exit status of a suite that died of an exception: above any count of failed checks (the
+# suites exit with min(failures, 100)), so lib.sh's python_suite tells the two apart.
+SUITE_DIED = 101
+
+
 class Checks:
-    """ok/FAIL lines on stdout, like lib.sh's pass/fail; `failures` counts."""
+    """ok/FAIL lines on stdout, like lib.sh's pass/fail; `failures` counts. While one exists, an
+    exception nobody caught ends the suite with a FAIL line naming it and the line of the suite it
+    came through, then the traceback on stderr, and exit status SUITE_DIED."""
 
     def __init__(self):
         self.failures = 0
+        sys.excepthook = self._died
+
+    def _died(self, kind, value, tb):
+        frames = traceback.extract_tb(tb)
+        ours = [f for f in frames if not f.filename.startswith(sys.prefix)] or frames
+        last = ours[-1] if ours else None
+        where = f" at {os.path.basename(last.filename)}:{last.lineno} ({last.line})" if last else ""
+        print(f"FAIL - the suite died{where}: {kind.__name__}: {value}", flush=True)
+        traceback.print_exception(kind, value, tb)
+        sys.stderr.flush()
+        os._exit(SUITE_DIED)
 
     def check(self, condition, what, detail=""):
         if condition:

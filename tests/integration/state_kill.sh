@@ -13,5 +13,5 @@
 # second to start on a loaded machine, and this suite has over a hundred checks.
 source "$(dirname "$0")/lib.sh"
 export CREATORSCORE_API_KEY=sk_test_KILLKEY4242   # distinctive, to look for in the state files
-python3 "$(dirname "$0")/state_kill.py" "$WORK" || FAILURES=$?
+python_suite "$(dirname "$0")/state_kill.py" "$WORK"
 finish

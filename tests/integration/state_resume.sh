@@ -21,5 +21,5 @@
 # of a second to start on a loaded machine.
 source "$(dirname "$0")/lib.sh"
 export CREATORSCORE_API_KEY=sk_test_RESUMEKEY77   # distinctive, to look for in the state files
-python3 "$(dirname "$0")/state_resume.py" "$WORK" || FAILURES=$?
+python_suite "$(dirname "$0")/state_resume.py" "$WORK"
 finish

@@ -29,8 +29,11 @@ sys.exit(0 if ok else 1)' "$1" "$2"
 iso='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$'
 
 # --- a run stopped by its deadline (exit 75), read back with --state ---
-start_sim --seed 5 --min-job 300m --max-job 400m
-expect_exit 75 "run: --deadline 1m with 300-400 min jobs stops incomplete" -- \
+# Jobs of 3000-4000 API minutes (5-7 real minutes at 600x): later runs on this simulator submit the
+# same creators and must find those jobs still running, however slow a loaded machine makes the
+# checks between (300-400 minutes, 30-40 s, ran out under a load of 15 on 2 cores).
+start_sim --seed 5 --min-job 3000m --max-job 4000m
+expect_exit 75 "run: --deadline 1m with 3000-4000 min jobs stops incomplete" -- \
   "$R" run "$FIX/all_platforms.csv" -o "$WORK/o1.csv" --state "$WORK/s1.db" --deadline 1m -q
 before=$(requests)
 expect_exit 0 "status --state: shown" -- status_offline --state "$WORK/s1.db" >"$WORK/t1.txt" 2>"$E"
@@ -119,14 +122,15 @@ check "usage: says what is missing" grep -q "ROSTER.*--state FILE" "$E"
 expect_exit 64 "both ROSTER and --state" -- status_offline "$FIX/all_platforms.csv" --state "$WORK/s1.db" 2>"$E"
 
 # --- while a run holds the lock: status reads the last commit (WAL) and never blocks the run ---
-start_sim --seed 5 --min-job 300m --max-job 400m
-"$R" run "$FIX/all_platforms.csv" -o "$WORK/o4.csv" --state "$WORK/s4.db" --deadline 600m -q 2>"$WORK/bg.err" &
+# Long jobs and a far deadline (10 real minutes), for the same reason: these runs must still be
+# waiting when the checks below signal them.
+start_sim --seed 5 --min-job 3000m --max-job 4000m
+"$R" run "$FIX/all_platforms.csv" -o "$WORK/o4.csv" --state "$WORK/s4.db" --deadline 6000m -q \
+  2>"$WORK/bg.err" &
 run_pid=$!
 shown=no
-for _ in $(seq 1 100); do
-  if status_offline --state "$WORK/s4.db" --json >"$WORK/j4.json" 2>"$E"; then shown=yes; break; fi
-  sleep 0.1
-done
+status_shown() { status_offline --state "$WORK/s4.db" --json >"$WORK/j4.json" 2>"$E"; }
+if wait_until "$TEST_WAIT_SECONDS" status_shown; then shown=yes; fi
 check "status while run works: shown" test "$shown" = yes
 check "status while run works: the run is still going" kill -0 "$run_pid"
 expect_exit 75 "a second run on the same state file: the lock is held" -- \
@@ -162,13 +166,14 @@ check "after SIGINT: nobody holds the state file" \
   test "$(json_get "$WORK/j4b.json" '(d["in_use"], d["in_use_by_pid"])')" = "(False, None)"
 
 # --- a run killed (SIGKILL): no end recorded, and status says no process is working on it ---
-"$R" run "$FIX/all_platforms.csv" -o "$WORK/o5.csv" --state "$WORK/s5.db" --deadline 600m -q 2>"$WORK/bg5.err" &
+"$R" run "$FIX/all_platforms.csv" -o "$WORK/o5.csv" --state "$WORK/s5.db" --deadline 6000m -q \
+  2>"$WORK/bg5.err" &
 run_pid=$!
-for _ in $(seq 1 100); do
+run_in_use() {
   status_offline --state "$WORK/s5.db" --json >"$WORK/j5.json" 2>/dev/null &&
-    [ "$(json_get "$WORK/j5.json" 'd["in_use"]')" = True ] && break
-  sleep 0.1
-done
+    [ "$(json_get "$WORK/j5.json" 'd["in_use"]')" = True ]
+}
+wait_until "$TEST_WAIT_SECONDS" run_in_use || true  # the check below says what it found
 check "before the kill: in use by the run" test "$(json_get "$WORK/j5.json" 'd["in_use_by_pid"]')" = "$run_pid"
 kill -KILL "$run_pid"
 wait "$run_pid" 2>/dev/null || true

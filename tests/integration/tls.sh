@@ -25,11 +25,12 @@ LOG="$WORK/requests.log"
 : >"$LOG"
 python3 "$HERE/tls_server.py" "$WORK/cert.pem" "$WORK/key.pem" "$LOG" >"$WORK/ports" 2>"$WORK/server.err" &
 SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 1 100); do
-  [ "$(grep -c . "$WORK/ports" 2>/dev/null)" = 2 ] && break
-  sleep 0.05
-done
+trap 'tls_status=$?; kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true
+      cleanup "$tls_status"' EXIT
+tls_server_ready() {
+  [ "$(grep -c . "$WORK/ports" 2>/dev/null)" = 2 ] || ! kill -0 "$SERVER_PID" 2>/dev/null
+}
+wait_until "$TEST_WAIT_SECONDS" tls_server_ready || true  # no ports yet: said just below
 HTTPS_PORT=$(sed -n 's/^https //p' "$WORK/ports")
 HTTP_PORT=$(sed -n 's/^http //p' "$WORK/ports")
 if [ -z "$HTTPS_PORT" ] || [ -z "$HTTP_PORT" ]; then

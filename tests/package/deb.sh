@@ -5,6 +5,7 @@
 # installed man page; the installed bash completion loads.
 #   BUILD_DIR=build VERSION=0.1.0 bash tests/package/deb.sh      (after a full build)
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../shell/err_trap.sh"  # says what failed, and where
 : "${BUILD_DIR:?set by ctest}" "${VERSION:?set by ctest}"
 for tool in cpack dpkg-deb dpkg man mandoc; do
   command -v "$tool" >/dev/null || { echo "$tool is missing (scripts/install-deps.sh)" >&2; exit 1; }

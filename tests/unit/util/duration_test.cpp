@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <string>
+#include <string_view>
+
 #include "util/duration.hpp"
 
 using namespace std::chrono_literals;
@@ -22,10 +25,23 @@ TEST_SUITE("util::parse_duration") {
     CHECK_FALSE(util::parse_duration("1.5s"));
     CHECK_FALSE(util::parse_duration("99999999999999999h"));
   }
+  TEST_CASE("parse_duration: parts that each fit but sum past 2^63 ms are refused, not wrapped") {
+    // Found by fuzz.durations (UBSan: signed overflow): 1,001 parts of the largest hour count.
+    std::string text;
+    for (int i = 0; i < 1001; ++i) {
+      text += "2562047788h";
+    }
+    CHECK_FALSE(util::parse_duration(text));
+    text.resize(1000 * std::string_view("2562047788h").size());
+    CHECK(util::parse_duration(text) == util::Duration(1000 * 2562047788LL * 3'600'000));
+  }
   TEST_CASE("format_duration: reads back") {
     CHECK(util::format_duration(90min) == "1h30m");
     CHECK(util::format_duration(250ms) == "250ms");
     CHECK(util::format_duration(0ms) == "0s");
+    // The most negative count has no positive counterpart (fuzz.durations, UBSan).
+    CHECK(util::format_duration(util::Duration::min()) == "-2562047788015h12m55s808ms");
+    CHECK(util::format_duration(util::Duration::max()) == "2562047788015h12m55s807ms");
     for (const char* text : {"1h", "1h1m1s1ms", "59s", "2m5s"}) {
       CHECK(util::format_duration(*util::parse_duration(text)) == text);
     }
