@@ -9,6 +9,7 @@
 #include "cli/signals.hpp"
 #include "creatorscore/client.hpp"
 #include "output/creator_card.hpp"
+#include "roster/handle.hpp"
 #include "util/clock.hpp"
 #include "util/duration.hpp"
 #include "util/text.hpp"
@@ -30,6 +31,21 @@ constexpr const char* k_lookup_exit_codes =
     "Exit codes: 0 scored or cached, 75 queued and not done yet (ask again later: the job is not paid\n"
     "twice, or use --wait), 1 the job failed or the creator was refused, 3 out of credits, 64 usage,\n"
     "69 API unavailable, 77 bad key.";
+
+// A handle refused before any request: status `invalid` and the reason, as a roster row shows it;
+// exit 1, as for a creator the API refused.
+core::ExitCode print_refused_handle(core::Platform platform, const std::string& handle,
+                                    std::string_view problem, bool json) {
+  output::LookupAnswer answer;
+  answer.platform = std::string(core::platform_name(platform));
+  answer.handle = handle;
+  answer.status = "invalid";
+  answer.error = std::string(problem);
+  const bool as_json = json || ::isatty(STDOUT_FILENO) == 0;
+  const std::string text = as_json ? output::lookup_json(answer) : output::creator_card(answer);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return core::ExitCode::some_rows_unscored;
+}
 
 }  // namespace
 
@@ -54,16 +70,18 @@ core::ExitCode run_lookup(const LookupOptions& options, const GlobalOptions& glo
   if (!platform) {
     throw core::Fatal(core::ExitCode::usage, "unknown platform '" + options.platform + "'");
   }
-  std::string handle(util::trim(options.handle));
-  if (!handle.empty() && handle.front() == '@') {
-    handle.erase(0, 1);
-  }
+  const std::string handle(roster::strip_handle(options.handle));
   const auto poll_interval = util::parse_duration(options.poll_interval);
   if (!poll_interval || poll_interval->count() <= 0) {
     throw core::Fatal(core::ExitCode::usage, "--poll-interval: '" + options.poll_interval + "' is not a duration");
   }
   const std::atomic<bool>& stop_flag = install_stop_handlers();
   ApiSession session(global, resolve_base_url(global), read_api_key(global), &stop_flag);
+  // A handle a roster row could not hold is refused the same way, before anything is sent: `..`
+  // would otherwise ask another endpoint, an invisible character pay for a creator who is not there.
+  if (const std::string_view problem = roster::handle_problem(handle); !problem.empty()) {
+    return print_refused_handle(*platform, handle, problem, options.json);
+  }
 
   auto item = session.api().lookup({*platform, handle}, options.include);
   if (!item) {
