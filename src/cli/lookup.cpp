@@ -1,6 +1,7 @@
 // `roster-enrich lookup PLATFORM HANDLE`: one creator, cache-or-queue; --wait polls its job.
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <unistd.h>
 
@@ -31,6 +32,19 @@ constexpr const char* k_lookup_exit_codes =
     "Exit codes: 0 scored or cached, 75 queued and not done yet (ask again later: the job is not paid\n"
     "twice, or use --wait), 1 the job failed or the creator was refused, 3 out of credits, 64 usage,\n"
     "69 API unavailable, 77 bad key.";
+
+// Whether a handle a roster row could not hold (`problem`) is refused here, before any request:
+// one that would reach another endpoint (empty, dots alone) or be charged for a creator who is not
+// there (a character past ASCII that shows as nothing, bytes that are not UTF-8). An ASCII space,
+// slash or control character, or a handle too long, the API refuses itself, free (400
+// invalid_handle), and says so.
+bool refused_before_sending(std::string_view handle, std::string_view problem) {
+  if (problem.empty()) {
+    return false;
+  }
+  const bool past_ascii = std::any_of(handle.begin(), handle.end(), [](char c) { return (c & 0x80) != 0; });
+  return past_ascii || problem == "handle is empty" || problem == "handle is only dots";
+}
 
 // A handle refused before any request: status `invalid` and the reason, as a roster row shows it;
 // exit 1, as for a creator the API refused.
@@ -77,9 +91,8 @@ core::ExitCode run_lookup(const LookupOptions& options, const GlobalOptions& glo
   }
   const std::atomic<bool>& stop_flag = install_stop_handlers();
   ApiSession session(global, resolve_base_url(global), read_api_key(global), &stop_flag);
-  // A handle a roster row could not hold is refused the same way, before anything is sent: `..`
-  // would otherwise ask another endpoint, an invisible character pay for a creator who is not there.
-  if (const std::string_view problem = roster::handle_problem(handle); !problem.empty()) {
+  const std::string_view problem = roster::handle_problem(handle);
+  if (refused_before_sending(handle, problem)) {
     return print_refused_handle(*platform, handle, problem, options.json);
   }
 

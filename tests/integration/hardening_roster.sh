@@ -4,8 +4,8 @@
 #   handles that are path steps (`.`, `..`, `tiktok.com/@../../admin`, `x.com/%2e%2e`) and handles
 #   holding invisible characters (U+200B alone or inside, U+3000, U+202E, U+FEFF) come out
 #   `invalid` with their reason in the long, url and wide layouts, are never submitted or charged,
-#   and with --include no request reaches another endpoint; `lookup tiktok ..` is refused before
-#   any request;
+#   and with --include no request reaches another endpoint; `lookup tiktok ..` (or an empty or
+#   invisible handle) is refused before any request;
 #   two different rosters through standard input get two state files (the second does not resume
 #   the first's run), the same roster again resumes its own; `run <(cat r.csv)` and `/dev/stdin`
 #   on a pipe read as `-` does (not "Illegal seek", exit 66), and resume by content too;
@@ -88,7 +88,7 @@ check "--include asked about the three valid creators, no other" \
   test "$(json_get "$WORK/stats.json" 'd["requests_by_route"].get("GET /api/v1/creators/{platform}/{handle}", 0)')" = 3
 
 before=$(sim_stats | json_get - 'd["total_requests"]')
-for handle in .. . @.. "$zwsp" "a${ideo}b" "${rlo}x"; do
+for handle in .. . @.. "" "$zwsp" "a${ideo}b" "${rlo}x"; do
   expect_exit 1 "lookup tiktok '$handle': refused as invalid" -- "$R" lookup tiktok "$handle" --json >"$WORK/lookup.json" 2>"$E"
   check "lookup tiktok '$handle': status invalid, with the reason" \
     holds "$WORK/lookup.json" '(d["status"] == "invalid" and d["error"].startswith("handle "))'
@@ -120,7 +120,7 @@ expect_exit 0 "status - finds roster A's run from standard input" -- \
 check "status -: the run of roster A (2 lookups, standard input)" \
   holds "$WORK/status.json" '(d["unique_lookups"] == 2 and d["roster"] == "-")'
 expect_exit 66 "status - for a roster never run: no state file" -- \
-  env -u CREATORSCORE_API_KEY "$R" status - <"$WORK/long.csv" 2>"$E"
+  env -u CREATORSCORE_API_KEY "$R" status - <"$WORK/long.csv" >/dev/null 2>"$E"
 
 # --- item 17: pipes, FIFOs and /dev/stdin are spooled like `-` ---
 expect_exit 75 "run <(cat a.csv): read, not 'Illegal seek'" -- \
