@@ -1,6 +1,7 @@
 // `roster-enrich lookup PLATFORM HANDLE`: one creator, cache-or-queue; --wait polls its job.
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include "cli/signals.hpp"
 #include "creatorscore/client.hpp"
 #include "output/creator_card.hpp"
+#include "roster/handle.hpp"
 #include "util/clock.hpp"
 #include "util/duration.hpp"
 #include "util/text.hpp"
@@ -43,6 +45,34 @@ constexpr const char* k_lookup_exit_codes =
     "twice, or use --wait), 1 the job failed or the creator was refused, 3 out of credits, 64 usage,\n"
     "69 API unavailable, 77 bad key.";
 
+// Whether a handle a roster row could not hold (`problem`) is refused here, before any request:
+// one that would reach another endpoint (empty, dots alone) or be charged for a creator who is not
+// there (a character past ASCII that shows as nothing, bytes that are not UTF-8). An ASCII space,
+// slash or control character, or a handle too long, the API refuses itself, free (400
+// invalid_handle), and says so.
+bool refused_before_sending(std::string_view handle, std::string_view problem) {
+  if (problem.empty()) {
+    return false;
+  }
+  const bool past_ascii = std::any_of(handle.begin(), handle.end(), [](char c) { return (c & 0x80) != 0; });
+  return past_ascii || problem == "handle is empty" || problem == "handle is only dots";
+}
+
+// A handle refused before any request: status `invalid` and the reason, as a roster row shows it;
+// exit 1, as for a creator the API refused.
+core::ExitCode print_refused_handle(core::Platform platform, const std::string& handle,
+                                    std::string_view problem, bool json) {
+  output::LookupAnswer answer;
+  answer.platform = std::string(core::platform_name(platform));
+  answer.handle = handle;
+  answer.status = "invalid";
+  answer.error = std::string(problem);
+  const bool as_json = json || ::isatty(STDOUT_FILENO) == 0;
+  const std::string text = as_json ? output::lookup_json(answer) : output::creator_card(answer);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return core::ExitCode::some_rows_unscored;
+}
+
 }  // namespace
 
 CLI::App* add_lookup_command(CLI::App& app, LookupOptions& options) {
@@ -66,16 +96,17 @@ core::ExitCode run_lookup(const LookupOptions& options, const GlobalOptions& glo
   if (!platform) {
     throw core::Fatal(core::ExitCode::usage, "unknown platform '" + options.platform + "'");
   }
-  std::string handle(util::trim(options.handle));
-  if (!handle.empty() && handle.front() == '@') {
-    handle.erase(0, 1);
-  }
+  const std::string handle(roster::strip_handle(options.handle));
   const auto poll_interval = util::parse_duration(options.poll_interval);
   if (!poll_interval || poll_interval->count() <= 0) {
     throw core::Fatal(core::ExitCode::usage, "--poll-interval: '" + options.poll_interval + "' is not a duration");
   }
   const std::atomic<bool>& stop_flag = install_stop_handlers();
   ApiSession session(global, resolve_base_url(global), read_api_key(global), &stop_flag);
+  const std::string_view problem = roster::handle_problem(handle);
+  if (refused_before_sending(handle, problem)) {
+    return print_refused_handle(*platform, handle, problem, options.json);
+  }
 
   auto item = session.api().lookup({*platform, handle}, options.include);
   if (!item) {

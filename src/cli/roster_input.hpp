@@ -1,7 +1,8 @@
 #pragma once
 
 // Reading the roster for a command: options into roster::Options (usage errors exit 64), standard
-// input spooled to a file so it can be read twice, the first pass indexed.
+// input or a pipe spooled to a file so it can be read twice (its digest in the index, for the state
+// file), the first pass indexed.
 
 #include <memory>
 
@@ -11,7 +12,7 @@
 namespace cli {
 
 struct LoadedRoster {
-  std::unique_ptr<roster::SpooledInput> spool;  // set for `-`; keeps the spool file alive
+  std::unique_ptr<roster::SpooledInput> spool;  // set for `-` or a pipe; keeps the spool file alive
   roster::RosterIndex index;
   roster::Options options;
 };

@@ -44,25 +44,26 @@ roster::Options to_reader_options(const RosterOptions& options) {
 
 LoadedRoster load_roster(const RosterOptions& options) {
   LoadedRoster loaded;
-  const roster::Options reader_options = to_reader_options(options);
+  roster::Options options_with_name = to_reader_options(options);
   std::string path = options.roster;
-  if (path == "-") {
-    auto spooled = roster::SpooledInput::from_stdin();
+  if (roster::needs_spooling(path)) {
+    // Read twice (index, then output), and not seekable: copied first, and known by its content.
+    options_with_name.display_name = path == "-" ? "<stdin>" : path;
+    auto spooled = roster::SpooledInput::from(path, options_with_name.display_name);
     if (!spooled) {
       throw core::Fatal(spooled.error().code, spooled.error().message);
     }
     loaded.spool = std::move(*spooled);
     path = loaded.spool->path();
   }
-  roster::Options options_with_name = reader_options;
-  if (options.roster == "-") {
-    options_with_name.display_name = "<stdin>";
-  }
   auto index = roster::index_roster(path, options_with_name);
   if (!index) {
     throw core::Fatal(index.error().code, index.error().message);
   }
   loaded.index = std::move(*index);
+  if (loaded.spool) {
+    loaded.index.content_digest = loaded.spool->digest();
+  }
   loaded.options = options_with_name;
   return loaded;
 }

@@ -53,7 +53,7 @@ std::string set_aside_damaged(const std::string& path) {
 RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, const std::string& base_url,
                    util::TimePoint now) {
   const std::string roster_path = absolute_roster_path(options.roster.roster);
-  m_path = resolve_state_path(options.state, options.roster.roster, base_url);
+  m_path = resolve_state_path(options.state, options.roster.roster, base_url, index.content_digest);
   if (auto made = state::create_parent_directories(m_path); !made) {
     throw Fatal(ExitCode::cannot_write,
                 "cannot create the state file " + m_path + ": " + made.error() + "; pass --state FILE");

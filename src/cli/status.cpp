@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/state_file.hpp"
 #include "output/status_view.hpp"
+#include "roster/roster.hpp"
 #include "state/status_report.hpp"
 #include "util/clock.hpp"
 
@@ -39,6 +40,19 @@ std::string start_a_run_hint(const StatusOptions& options, const std::string& pa
   return "check the path, or start a run with `roster-enrich run ROSTER --state " + path + "`";
 }
 
+// A roster `run` spooled (standard input, a pipe) is known by its content: read it to name the
+// same state file. Empty for a roster file (and with --state, which names the file itself).
+std::string spooled_roster_digest(const std::string& roster) {
+  if (roster.empty() || !roster::needs_spooling(roster)) {
+    return {};
+  }
+  auto digest = roster::content_digest(roster, roster == "-" ? "<stdin>" : roster);
+  if (!digest) {
+    throw core::Fatal(digest.error().code, digest.error().message);
+  }
+  return *digest;
+}
+
 }  // namespace
 
 CLI::App* add_status_command(CLI::App& app, StatusOptions& options) {
@@ -64,7 +78,8 @@ core::ExitCode run_status(const StatusOptions& options, const GlobalOptions& glo
   // The same file `run` would use for this roster and base URL; the URL is only part of the
   // file's name here (nothing is sent), so the plain-http check of resolve_base_url does not apply.
   const std::string base_url = configured_base_url(global);
-  const std::string path = resolve_state_path(options.state, options.roster, base_url);
+  const std::string path =
+      resolve_state_path(options.state, options.roster, base_url, spooled_roster_digest(options.roster));
   const util::RealClock clock(resolve_time_scale());
   const util::TimePoint now = clock.now();
 

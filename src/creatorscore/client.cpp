@@ -55,6 +55,29 @@ ApiError failure_error(const http::Failure& failure, const http::Request& reques
   return error;
 }
 
+// `text` as one path segment that can name nothing else: percent-encoded, and when that leaves
+// only dots (`.`, `..`), which a server, a proxy or libcurl reads as a step in place or up (RFC
+// 3986, 5.2.4: GET /creators/x/.. is GET /creators/), with the dots encoded too, as %2E. Empty
+// when `text` is: no segment can stand for that, so the callers send nothing.
+std::string path_segment(std::string_view text) {
+  std::string segment = util::percent_encode(text);
+  if (segment.find_first_not_of('.') == std::string::npos) {
+    std::string dots;
+    for (std::size_t i = 0; i < segment.size(); ++i) {
+      dots += "%2E";
+    }
+    segment = std::move(dots);
+  }
+  return segment;
+}
+
+// The error for a request that cannot be built: its path would lack the segment that names what
+// it asks about, and reach another endpoint.
+ApiError empty_segment_error(const std::string& what) {
+  return ApiError{ApiErrorKind::refused, 0, {},
+                  "cannot ask the API about an empty " + what + "; nothing was sent"};
+}
+
 }  // namespace
 
 Client::Client(http::Client& http, std::string base_url, std::string api_key)
@@ -120,8 +143,11 @@ util::Expected<Account, ApiError> Client::account() {
 
 util::Expected<ItemResult, ApiError> Client::lookup(const LookupRequest& creator,
                                                     const std::vector<std::string>& include) {
+  if (creator.handle.empty()) {
+    return util::unexpected(empty_segment_error("handle"));
+  }
   std::string url = m_base_url + "/api/v1/creators/" + std::string(core::platform_name(creator.platform)) + "/" +
-                    util::percent_encode(creator.handle);
+                    path_segment(creator.handle);
   if (!include.empty()) {
     url += "?include=";
     for (std::size_t i = 0; i < include.size(); ++i) {
@@ -174,7 +200,10 @@ util::Expected<BulkSubmitResult, ApiError> Client::submit_bulk(const std::vector
 }
 
 util::Expected<JobStatus, ApiError> Client::job(const std::string& job_id) {
-  http::Request request{http::Method::get, m_base_url + "/api/v1/jobs/" + util::percent_encode(job_id),
+  if (job_id.empty()) {
+    return util::unexpected(empty_segment_error("job id"));
+  }
+  http::Request request{http::Method::get, m_base_url + "/api/v1/jobs/" + path_segment(job_id),
                         {{"X-API-Key", m_api_key}, {"Accept", "application/json"}}, {}};
   auto response = perform(m_http, request, http::url_host(m_base_url));
   if (!response) {

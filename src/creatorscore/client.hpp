@@ -24,14 +24,15 @@ class Client {
   // GET /api/v1/account
   util::Expected<Account, ApiError> account();
 
-  // GET /api/v1/creators/{platform}/{handle}[?include=...]
+  // GET /api/v1/creators/{platform}/{handle}[?include=...]. Path segments are percent-encoded, a
+  // handle of dots alone too (%2E), so no handle reaches another path; an empty one sends nothing.
   util::Expected<ItemResult, ApiError> lookup(const LookupRequest& creator,
                                               const std::vector<std::string>& include = {});
 
   // POST /api/v1/creators/bulk with at most 100 creators.
   util::Expected<BulkSubmitResult, ApiError> submit_bulk(const std::vector<LookupRequest>& creators);
 
-  // GET /api/v1/jobs/{job_id}
+  // GET /api/v1/jobs/{job_id}, the id encoded as a handle is.
   util::Expected<JobStatus, ApiError> job(const std::string& job_id);
 
   // POST /api/v1/jobs/bulk-status with at most 100 ids.

@@ -164,6 +164,8 @@ util::Expected<Response, Error> CurlTransport::send(const Request& request) {
   const std::string user_agent = std::string("roster-enrich/") + ROSTER_ENRICH_VERSION;
   OptionSetter options(curl, easy);
   options.set(CURLOPT_URL, "CURLOPT_URL", request.url.c_str());
+  // The path goes out as built: libcurl would otherwise squash `/..` and `/.` (another endpoint).
+  options.set(CURLOPT_PATH_AS_IS, "CURLOPT_PATH_AS_IS", 1L);
   options.set(CURLOPT_HTTPHEADER, "CURLOPT_HTTPHEADER", headers.get());
   options.set(CURLOPT_USERAGENT, "CURLOPT_USERAGENT", user_agent.c_str());
   options.set(CURLOPT_NOSIGNAL, "CURLOPT_NOSIGNAL", 1L);

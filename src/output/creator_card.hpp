@@ -11,7 +11,7 @@ namespace output {
 struct LookupAnswer {
   std::string platform;
   std::string handle;
-  std::string status;  // cached, scored, pending, failed, not_found, error
+  std::string status;  // cached, scored, pending, failed, not_found, error, invalid (never sent)
   std::string creator_json;
   std::string job_id;
   std::string error;

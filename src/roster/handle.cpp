@@ -2,7 +2,12 @@
 
 #include <array>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
 #include <utility>
 
 #if defined(__SSE2__)
@@ -155,6 +160,73 @@ class NameFinder {
   std::array<std::uint8_t, 256> m_slots;
 };
 
+// Code points past ASCII that a handle may not hold, as the ASCII space and control characters:
+// none is part of a name, and each shows as nothing or as a blank, so a roster (or a page it was
+// pasted from) can hide one in a handle that looks right and would be charged for. C1 controls
+// (Cc), every space (Zs), the line and paragraph separators (Zl, Zp), every format character (Cf,
+// e.g. the zero-width space U+200B, the direction controls U+202A-U+202E and U+2066-U+2069, the
+// byte order mark U+FEFF, the soft hyphen U+00AD), and the other default-ignorable code points
+// that show as nothing (the Hangul fillers, variation selectors, the combining grapheme joiner),
+// and the blank Braille pattern U+2800, a letter only in name, used for names that look empty.
+// From Unicode 15.0's UnicodeData.txt and DerivedCoreProperties.txt.
+enum class Unseen { control, space, line_break, invisible };
+struct UnseenRange {
+  char32_t first;
+  char32_t last;
+  Unseen kind;
+};
+constexpr std::array<UnseenRange, 34> k_unseen = {{
+    {0x0080, 0x009F, Unseen::control}, {0x00A0, 0x00A0, Unseen::space},
+    {0x00AD, 0x00AD, Unseen::invisible}, {0x034F, 0x034F, Unseen::invisible},
+    {0x0600, 0x0605, Unseen::invisible}, {0x061C, 0x061C, Unseen::invisible},
+    {0x06DD, 0x06DD, Unseen::invisible}, {0x070F, 0x070F, Unseen::invisible},
+    {0x0890, 0x0891, Unseen::invisible}, {0x08E2, 0x08E2, Unseen::invisible},
+    {0x115F, 0x1160, Unseen::invisible}, {0x1680, 0x1680, Unseen::space},
+    {0x17B4, 0x17B5, Unseen::invisible}, {0x180B, 0x180F, Unseen::invisible},
+    {0x2000, 0x200A, Unseen::space}, {0x200B, 0x200F, Unseen::invisible},
+    {0x2028, 0x2029, Unseen::line_break}, {0x202A, 0x202E, Unseen::invisible},
+    {0x202F, 0x202F, Unseen::space}, {0x205F, 0x205F, Unseen::space},
+    {0x2060, 0x206F, Unseen::invisible}, {0x2800, 0x2800, Unseen::invisible},
+    {0x3000, 0x3000, Unseen::space}, {0x3164, 0x3164, Unseen::invisible},
+    {0xFE00, 0xFE0F, Unseen::invisible}, {0xFEFF, 0xFEFF, Unseen::invisible},
+    {0xFFA0, 0xFFA0, Unseen::invisible}, {0xFFF0, 0xFFFB, Unseen::invisible},
+    {0x110BD, 0x110BD, Unseen::invisible}, {0x110CD, 0x110CD, Unseen::invisible},
+    {0x13430, 0x1343F, Unseen::invisible}, {0x1BCA0, 0x1BCA3, Unseen::invisible},
+    {0x1D173, 0x1D17A, Unseen::invisible}, {0xE0000, 0xE0FFF, Unseen::invisible},
+}};
+
+// Why `code_point` (past ASCII) cannot be in a handle, naming it ("handle contains an invisible
+// character U+200B"), or empty. The texts live as long as the program, as the other reasons do:
+// made once per code point met, at most a few thousand.
+std::string_view unseen_character_problem(char32_t code_point) {
+  const UnseenRange* found = nullptr;
+  for (const UnseenRange& range : k_unseen) {
+    if (code_point >= range.first && code_point <= range.last) {
+      found = &range;
+      break;
+    }
+  }
+  if (found == nullptr) {
+    return {};
+  }
+  static std::mutex reasons_mutex;
+  static std::map<char32_t, std::string> reasons;  // nodes never move: views of them stay valid
+  const std::lock_guard<std::mutex> lock(reasons_mutex);
+  std::string& reason = reasons[code_point];
+  if (reason.empty()) {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "U+%04X", static_cast<unsigned>(code_point));
+    switch (found->kind) {
+      case Unseen::control: reason = "handle contains a control character "; break;
+      case Unseen::space: reason = "handle contains a space "; break;
+      case Unseen::line_break: reason = "handle contains a line break "; break;
+      case Unseen::invisible: reason = "handle contains an invisible character "; break;
+    }
+    reason += hex;
+  }
+  return reason;
+}
+
 }  // namespace
 
 std::string_view strip_handle(std::string_view cell) {
@@ -168,6 +240,9 @@ std::string_view strip_handle(std::string_view cell) {
 bool is_plain_handle(std::string_view handle) {
   if (handle.empty() || handle.size() > k_max_handle_chars) {
     return false;
+  }
+  if (handle.front() == '.' && handle.find_first_not_of('.') == std::string_view::npos) {
+    return false;  // `.`, `..`, ...: handle_problem refuses them
   }
   if (handle.size() < 8) {
     bool plain = true;
@@ -206,11 +281,22 @@ std::string_view handle_problem(std::string_view handle) {
     return "handle is empty";
   }
   std::size_t characters = 0;
-  for (std::size_t i = 0; i < handle.size(); ++i) {
+  bool only_dots = true;
+  for (std::size_t i = 0; i < handle.size();) {
     const auto c = static_cast<unsigned char>(handle[i]);
-    if ((c & 0xC0) != 0x80) {
-      ++characters;  // a code point starts here (input is valid UTF-8)
+    ++characters;
+    only_dots = only_dots && c == '.';
+    if (c >= 0x80) {
+      const std::optional<char32_t> code_point = util::next_code_point(handle, i);
+      if (!code_point) {
+        return "handle is not valid UTF-8";  // only from `lookup`: a roster is checked as it is read
+      }
+      if (const std::string_view reason = unseen_character_problem(*code_point); !reason.empty()) {
+        return reason;
+      }
+      continue;
     }
+    ++i;
     if (c == ' ') {
       return "handle contains a space";
     }
@@ -220,15 +306,10 @@ std::string_view handle_problem(std::string_view handle) {
     if (c < 0x20 || c == 0x7F) {
       return c == '\t' ? "handle contains a space" : "handle contains a control character";
     }
-    if (c == 0xC2 && i + 1 < handle.size()) {
-      const auto next = static_cast<unsigned char>(handle[i + 1]);
-      if (next == 0xA0) {
-        return "handle contains a space";  // U+00A0 NO-BREAK SPACE, common in pasted text
-      }
-      if (next >= 0x80 && next <= 0x9F) {
-        return "handle contains a control character";  // C1 controls
-      }
-    }
+  }
+  if (only_dots) {
+    // `.` and `..` are path steps in a URL (RFC 3986, 5.2.4): GET /creators/x/.. is another endpoint.
+    return "handle is only dots";
   }
   if (characters > k_max_handle_chars) {
     return "handle is longer than 100 characters";

@@ -3,7 +3,8 @@
 // The roster model that `quote`, the run and the output writers share (PRODUCT.md, "Reading the
 // roster"). A roster is read twice rather than held: once by index_roster() to find the unique
 // lookups, once more by the output writer to stream every row back with its results. Memory thus
-// grows with unique lookups, not with rows. Standard input is spooled to a temporary file first.
+// grows with unique lookups, not with rows. Standard input (or a pipe) is spooled to a temporary
+// file first.
 //
 // Messages name the file as Options::display_name (or the path): "<name>:<line>: <what>", with
 // <line> the 1-based physical line (the header is line 1), or "<name>: <what>" for the whole file.
@@ -214,6 +215,9 @@ class LookupTable {
 struct RosterIndex {
   std::string path;          // the file that was read (the spool file for stdin)
   std::string display_name;  // how messages name it (Options::display_name, else the path)
+  // A spooled roster's SpooledInput::digest(), which names its state file; empty for a file read
+  // in place. Set by whoever spooled it, not by index_roster.
+  std::string content_digest;
   std::vector<std::string> header;
   Layout layout = Layout::long_form;
   char delimiter = ',';
@@ -240,20 +244,43 @@ util::Expected<RosterIndex, RosterError> index_roster(const std::string& path, c
 // up (12 rows, all invalid); see `roster-enrich quote` for the reasons"); nullopt otherwise.
 std::optional<RosterError> unusable_error(const RosterIndex& index);
 
-// Copies standard input to a private temporary file (mode 0600, under $TMPDIR or /tmp) and returns
-// its path; the file is removed when the returned holder is destroyed. Errors: standard input
-// cannot be read (66), the spool file cannot be written (73).
+// True when `path` must be spooled to be read twice: `-` (standard input), or a file that cannot
+// be read again from its start, a FIFO or pipe (`<(cat r.csv)`, `/dev/stdin` on a pipe), a socket
+// or a character device. Regular files (and what cannot be examined: opening says why) are read
+// in place.
+bool needs_spooling(const std::string& path);
+
+// Copies a roster that can be read only once (`-` for standard input, or a path needs_spooling
+// accepts) to a private temporary file, under $TMPDIR or /tmp, and hashes its bytes on the way. The
+// file's name is removed as soon as it is made (while /proc/self/fd reaches it), so that no way of
+// ending the process, SIGKILL included, leaves it behind; path() reopens it through that
+// descriptor. Where /proc is not there, the name stays until the holder is destroyed. Errors: the
+// input cannot be opened or read (66, named as `display_name`), the spool file cannot be written
+// (73).
 class SpooledInput {
  public:
-  static util::Expected<std::unique_ptr<SpooledInput>, RosterError> from_stdin();
+  static util::Expected<std::unique_ptr<SpooledInput>, RosterError> from(const std::string& path,
+                                                                         const std::string& display_name);
+  static util::Expected<std::unique_ptr<SpooledInput>, RosterError> from_stdin() { return from("-", "<stdin>"); }
   ~SpooledInput();
   SpooledInput(const SpooledInput&) = delete;
   SpooledInput& operator=(const SpooledInput&) = delete;
+  // Where to open the copy (for as long as this holder lives).
   const std::string& path() const { return m_path; }
+  // 16 hex digits of the FNV-1a hash of the bytes read: the roster's identity for its state file.
+  const std::string& digest() const { return m_digest; }
 
  private:
-  explicit SpooledInput(std::string path) : m_path(std::move(path)) {}
+  SpooledInput(int descriptor, std::string path, bool named)
+      : m_descriptor(descriptor), m_path(std::move(path)), m_named(named) {}
+  int m_descriptor;
   std::string m_path;
+  bool m_named;  // the name is still in the directory: remove it on destruction
+  std::string m_digest;
 };
+
+// The digest SpooledInput::digest() would give for the roster at `path` (`-`: standard input),
+// reading it without a copy: for `status`, which has to name the same state file as `run`.
+util::Expected<std::string, RosterError> content_digest(const std::string& path, const std::string& display_name);
 
 }  // namespace roster

@@ -3,11 +3,12 @@
 #include <sys/stat.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
+
+#include "util/fnv1a.hpp"
 
 namespace state {
 
@@ -37,22 +38,20 @@ StateDirectories state_directories_from_environment() {
 }
 
 std::uint64_t fnv1a_64(std::string_view bytes) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (char c : bytes) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
+  util::Fnv1a64 hash;
+  hash.add(bytes);
+  return hash.value();
 }
 
 std::string fnv1a_64_hex(std::string_view bytes) {
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(fnv1a_64(bytes)));
-  return std::string(text, 16);
+  util::Fnv1a64 hash;
+  hash.add(bytes);
+  return hash.hex();
 }
 
 util::Expected<std::string, std::string> default_state_path(const std::string& roster_path, const std::string& base_url,
-                                                            const StateDirectories& directories) {
+                                                            const StateDirectories& directories,
+                                                            std::string_view content_digest) {
   std::filesystem::path base;
   if (!directories.xdg_state_home.empty() && std::filesystem::path(directories.xdg_state_home).is_absolute()) {
     base = std::filesystem::path(directories.xdg_state_home);
@@ -66,7 +65,12 @@ util::Expected<std::string, std::string> default_state_path(const std::string& r
 
   std::string name;
   std::string identity;
-  if (roster_path == "-") {
+  if (!content_digest.empty()) {
+    // Standard input or a pipe: no name says which roster it is, its bytes do. The same roster
+    // again resumes its run; another one gets its own file.
+    name = roster_path == "-" ? std::string("stdin") : sanitise_name(std::filesystem::path(roster_path).filename().string());
+    identity = "<content " + std::string(content_digest) + ">";
+  } else if (roster_path == "-") {
     name = "stdin";
     identity = "<stdin>";
   } else {

@@ -110,45 +110,50 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && starts_with_ignoring_case(a, b);
 }
 
+std::optional<char32_t> next_code_point(std::string_view text, std::size_t& i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (c < 0x80) {
+    ++i;
+    return c;
+  }
+  std::size_t length = 0;
+  char32_t code_point = 0;
+  if ((c & 0xE0) == 0xC0) {
+    length = 2;
+    code_point = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    length = 3;
+    code_point = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    length = 4;
+    code_point = c & 0x07;
+  } else {
+    return std::nullopt;
+  }
+  if (i + length > text.size()) {
+    return std::nullopt;
+  }
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(text[i + k]);
+    if ((next & 0xC0) != 0x80) {
+      return std::nullopt;
+    }
+    code_point = (code_point << 6) | (next & 0x3F);
+  }
+  const bool overlong = (length == 2 && code_point < 0x80) || (length == 3 && code_point < 0x800) ||
+                        (length == 4 && code_point < 0x10000);
+  if (overlong || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+    return std::nullopt;
+  }
+  i += length;
+  return code_point;
+}
+
 bool is_valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  const std::size_t n = text.size();
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int length = 0;
-    unsigned int code_point = 0;
-    if ((c & 0xE0) == 0xC0) {
-      length = 2;
-      code_point = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      length = 3;
-      code_point = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      length = 4;
-      code_point = c & 0x07;
-    } else {
+  for (std::size_t i = 0; i < text.size();) {
+    if (!next_code_point(text, i)) {
       return false;
     }
-    if (i + static_cast<std::size_t>(length) > n) {
-      return false;
-    }
-    for (int k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]);
-      if ((next & 0xC0) != 0x80) {
-        return false;
-      }
-      code_point = (code_point << 6) | (next & 0x3F);
-    }
-    const bool overlong = (length == 2 && code_point < 0x80) || (length == 3 && code_point < 0x800) ||
-                          (length == 4 && code_point < 0x10000);
-    if (overlong || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-      return false;
-    }
-    i += static_cast<std::size_t>(length);
   }
   return true;
 }

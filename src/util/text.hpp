@@ -76,5 +76,8 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
 
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool is_valid_utf8(std::string_view text);
+// The code point starting at `text[i]` (i < text.size()), with `i` moved past it; nullopt, `i`
+// unmoved, when the bytes there are not well-formed UTF-8 as is_valid_utf8 means it.
+std::optional<char32_t> next_code_point(std::string_view text, std::size_t& i);
 
 }  // namespace util

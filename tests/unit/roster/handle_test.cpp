@@ -44,13 +44,18 @@ TEST_SUITE("roster::handle") {
         {"", "handle is empty"},
         {"char li", "handle contains a space"},
         {"char\tli", "handle contains a space"},
-        {"char\xC2\xA0li", "handle contains a space"},
+        {"char\xC2\xA0li", "handle contains a space U+00A0"},
         {"char/li", "handle contains a slash"},
         {"char\\li", "handle contains a slash"},
         {"char\nli", "handle contains a control character"},
         {std::string("char\0li", 7), "handle contains a control character"},
         {"char\x7Fli", "handle contains a control character"},
-        {"char\xC2\x85li", "handle contains a control character"},
+        {"char\xC2\x85li", "handle contains a control character U+0085"},
+        {".", "handle is only dots"},
+        {"..", "handle is only dots"},
+        {"\xE2\x80\x8B", "handle contains an invisible character U+200B"},
+        {"char\xE3\x80\x80li", "handle contains a space U+3000"},
+        {"\xC3", "handle is not valid UTF-8"},
         {hundred_and_one, "handle is longer than 100 characters"},
     };
     for (const auto& c : cases) {
@@ -71,12 +76,102 @@ TEST_SUITE("roster::handle") {
       } else if (byte < 0x20 || byte == 0x7F) {
         expected = "handle contains a control character";
       }
-      CHECK(roster::handle_problem(std::string(1, c)) == expected);
+      CHECK(roster::handle_problem(std::string(1, c)) == (c == '.' ? "handle is only dots" : expected));
       std::string hundred(100, 'a');
       hundred[57] = c;
       CHECK(roster::handle_problem(hundred) == expected);
       hundred += c;  // 101 characters: too long, unless an earlier check fails first
       CHECK(roster::handle_problem(hundred) == (expected.empty() ? "handle is longer than 100 characters" : expected));
+    }
+  }
+
+  TEST_CASE("handle_problem: handles of dots alone are path steps, refused; dots among other characters are not") {
+    for (const char* handle : {".", "..", "...", "....", "..........."}) {
+      CAPTURE(handle);
+      CHECK(roster::handle_problem(handle) == "handle is only dots");
+      CHECK_FALSE(roster::is_plain_handle(handle));
+    }
+    CHECK(roster::handle_problem(std::string(101, '.')) == "handle is only dots");
+    for (const char* handle : {".a", "a.", "a..b", "..a", "the.real.name", "._.", "_..", "...-"}) {
+      CAPTURE(handle);
+      CHECK(roster::handle_problem(handle) == "");
+      CHECK(roster::is_plain_handle(handle));
+    }
+    CHECK(roster::strip_handle("@..") == "..");  // `@..` is `..` once stripped
+  }
+
+  TEST_CASE("handle_problem: spaces, line breaks, format and control characters past ASCII, alone or inside") {
+    // Each alone, first, inside and last: refused with the code point named, as the ASCII space and
+    // control characters are.
+    const struct {
+      const char* utf8;
+      const char* reason;
+    } refused[] = {
+        {"\xC2\x80", "handle contains a control character U+0080"},
+        {"\xC2\x9F", "handle contains a control character U+009F"},
+        {"\xC2\xA0", "handle contains a space U+00A0"},
+        {"\xC2\xAD", "handle contains an invisible character U+00AD"},   // soft hyphen
+        {"\xCD\x8F", "handle contains an invisible character U+034F"},   // combining grapheme joiner
+        {"\xD8\x9C", "handle contains an invisible character U+061C"},   // Arabic letter mark
+        {"\xE1\x85\x9F", "handle contains an invisible character U+115F"},  // Hangul choseong filler
+        {"\xE1\x9A\x80", "handle contains a space U+1680"},
+        {"\xE1\xA0\x8E", "handle contains an invisible character U+180E"},
+        {"\xE2\x80\x80", "handle contains a space U+2000"},
+        {"\xE2\x80\x8A", "handle contains a space U+200A"},
+        {"\xE2\x80\x8B", "handle contains an invisible character U+200B"},  // zero-width space
+        {"\xE2\x80\x8C", "handle contains an invisible character U+200C"},
+        {"\xE2\x80\x8D", "handle contains an invisible character U+200D"},
+        {"\xE2\x80\x8E", "handle contains an invisible character U+200E"},
+        {"\xE2\x80\x8F", "handle contains an invisible character U+200F"},
+        {"\xE2\x80\xA8", "handle contains a line break U+2028"},
+        {"\xE2\x80\xA9", "handle contains a line break U+2029"},
+        {"\xE2\x80\xAA", "handle contains an invisible character U+202A"},
+        {"\xE2\x80\xAE", "handle contains an invisible character U+202E"},  // right-to-left override
+        {"\xE2\x80\xAF", "handle contains a space U+202F"},
+        {"\xE2\x81\x9F", "handle contains a space U+205F"},
+        {"\xE2\x81\xA0", "handle contains an invisible character U+2060"},  // word joiner
+        {"\xE2\x81\xA4", "handle contains an invisible character U+2064"},
+        {"\xE2\x81\xA6", "handle contains an invisible character U+2066"},
+        {"\xE2\x81\xA9", "handle contains an invisible character U+2069"},
+        {"\xE2\x81\xAF", "handle contains an invisible character U+206F"},
+        {"\xE2\xA0\x80", "handle contains an invisible character U+2800"},  // Braille blank
+        {"\xE3\x80\x80", "handle contains a space U+3000"},                 // ideographic space
+        {"\xE3\x85\xA4", "handle contains an invisible character U+3164"},  // Hangul filler
+        {"\xEF\xB8\x8F", "handle contains an invisible character U+FE0F"},  // variation selector 16
+        {"\xEF\xBB\xBF", "handle contains an invisible character U+FEFF"},  // byte order mark
+        {"\xEF\xBE\xA0", "handle contains an invisible character U+FFA0"},
+        {"\xEF\xBF\xB9", "handle contains an invisible character U+FFF9"},
+        {"\xF0\x9B\xB2\xA0", "handle contains an invisible character U+1BCA0"},
+        {"\xF0\x9D\x85\xB3", "handle contains an invisible character U+1D173"},
+        {"\xF3\xA0\x80\x81", "handle contains an invisible character U+E0001"},  // language tag
+        {"\xF3\xA0\x87\xAF", "handle contains an invisible character U+E01EF"},
+    };
+    for (const auto& c : refused) {
+      const std::string character = c.utf8;
+      CAPTURE(character);
+      CHECK(roster::handle_problem(character) == c.reason);
+      CHECK(roster::handle_problem(character + "alice") == c.reason);
+      CHECK(roster::handle_problem("ali" + character + "ce") == c.reason);
+      CHECK(roster::handle_problem("alice" + character) == c.reason);
+      CHECK(roster::handle_problem("caf\xC3\xA9" + character) == c.reason);
+      CHECK_FALSE(roster::is_plain_handle("alice" + character));
+    }
+    // Letters and symbols of other scripts, and the neighbours of the refused ranges, stay valid.
+    for (const char* handle : {"caf\xC3\xA9", "\xC3\x9F", "\xD0\xB0\xD0\xBD\xD1\x8F",  // é, ß, аня
+                               "\xE6\x97\xA5\xE6\x9C\xAC", "\xC2\xA1", "\xC2\xAC", "\xC2\xAE",  // 日本, ¡ ¬ ®
+                               "\xE2\x80\x90", "\xE2\x80\xA7", "\xE2\x80\xB0", "\xE2\x81\x9E",  // ‐ ‧ ‰ ⁞
+                               "\xE2\xA0\x81", "\xE3\x80\x81", "\xEF\xB8\x90", "\xEF\xBB\xBE",
+                               "\xF0\x9F\x98\x80"}) {  // 😀
+      CAPTURE(std::string(handle));
+      CHECK(roster::handle_problem(handle) == "");
+    }
+  }
+
+  TEST_CASE("handle_problem: bytes that are not UTF-8 (lookup's HANDLE; a roster is checked as it is read)") {
+    for (const std::string handle : {"\xC3", "ann\xC3", "\xE2\x80", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80",
+                                     "\xFF", "ann\x80"}) {
+      CAPTURE(handle);
+      CHECK(roster::handle_problem(handle) == "handle is not valid UTF-8");
     }
   }
 
@@ -95,7 +190,7 @@ TEST_SUITE("roster::handle") {
         }
       }
     }
-    CHECK(plain_bytes == 0x7E - 0x21 + 1 - 4);  // printable ASCII but / \ ? #
+    CHECK(plain_bytes == 0x7E - 0x21 + 1 - 5);  // printable ASCII but / \ ? #, and `.` alone
     CHECK(roster::is_plain_handle("the.real_name-1"));
     CHECK(roster::is_plain_handle("x.com"));  // a link needs a / after the host
     CHECK_FALSE(roster::is_plain_handle(""));

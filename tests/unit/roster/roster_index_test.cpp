@@ -108,7 +108,8 @@ std::string random_roster(std::mt19937& random, const std::string& layout, std::
     }
     handles.push_back(handle);
   }
-  for (const char* other : {"\xc3\xa9mile", "\xc3\x89mile", "\xc3\xa9MILE", "zo\xc3\xab", "ZO\xc3\xab", "a b", "a/b", ""}) {
+  for (const char* other : {"\xc3\xa9mile", "\xc3\x89mile", "\xc3\xa9MILE", "zo\xc3\xab", "ZO\xc3\xab", "a b", "a/b", "",
+                            ".", "..", "...", "\xe2\x80\x8b", "a\xe3\x80\x80" "b", "\xe2\x80\xae" "ab"}) {
     handles.emplace_back(other);
   }
   const auto spelling = [&](std::string handle) {
@@ -174,6 +175,56 @@ TEST_SUITE("roster::index_roster") {
         for (std::size_t i = 0; i < expected.first_invalid.size(); ++i) {
           CHECK(index.first_invalid[i].line == expected.first_invalid[i].first);
           CHECK(index.first_invalid[i].reason == expected.first_invalid[i].second);
+        }
+      }
+    }
+  }
+
+  TEST_CASE("index_roster: path steps and invisible characters are invalid in every layout, plain lines too") {
+    // Each hostile cell in a line of plain ASCII (read by next_lookups' fast path) or not, then
+    // the same roster through RosterReader: both refuse it with the same reason, nothing is indexed.
+    const std::string zwsp = "\xE2\x80\x8B";
+    const struct {
+      std::string cell;  // for the long and wide layouts; the url layout links to it
+      std::string url;
+      std::string reason;
+    } hostile[] = {
+        {"..", "https://www.tiktok.com/@..", "handle is only dots"},
+        {".", "tiktok.com/@.", "handle is only dots"},
+        {"@..", "https://www.tiktok.com/@../../admin", "handle is only dots"},
+        {"...", "tiktok.com/@%2e%2e%2E", "handle is only dots"},
+        {"https://x.com/%2e%2e", "x.com/%2e%2e", "handle is only dots"},
+        {zwsp, "tiktok.com/@" + zwsp, "handle contains an invisible character U+200B"},
+        {"ali" + zwsp + "ce", "tiktok.com/@ali%E2%80%8Bce", "handle contains an invisible character U+200B"},
+        {"\xE3\x80\x80", "tiktok.com/@%E3%80%80", "handle contains a space U+3000"},
+        {"\xE2\x80\xAE" "ecila", "tiktok.com/@%E2%80%AEecila", "handle contains an invisible character U+202E"},
+        {"\xEF\xBB\xBF" "bob", "tiktok.com/@%EF%BB%BFbob", "handle contains an invisible character U+FEFF"},
+    };
+    for (const auto& c : hostile) {
+      CAPTURE(c.cell);
+      const bool x_link = c.cell.rfind("https://x.com", 0) == 0;
+      const std::string platform = x_link ? "x" : "tiktok";
+      const std::string rosters[] = {
+          "platform,handle\n" + platform + "," + c.cell + "\nx,alice\n",
+          "url\n" + c.url + "\nx.com/alice\n",
+          "name,TikTok,X\nn1," + (x_link ? std::string() : c.cell) + "," + (x_link ? c.cell : "alice") + "\n",
+      };
+      for (const std::string& text : rosters) {
+        CAPTURE(text);
+        TempDir dir;
+        const auto path = dir.write("r.csv", text);
+        const roster_test::ReadResult read = roster_test::read_all(path);
+        REQUIRE(read.error == "");
+        REQUIRE_FALSE(read.rows.empty());
+        const roster::CellLookup& first = read.rows[0].lookups.at(0);
+        CHECK(first.invalid_reason == c.reason);
+        const roster::RosterIndex index = index_ok(path);
+        CHECK(index.invalid_rows == 1u);
+        REQUIRE(index.first_invalid.size() == 1u);
+        const bool wide = text.rfind("name,", 0) == 0;
+        CHECK(index.first_invalid[0].reason == (wide ? (x_link ? "X: " : "TikTok: ") : "") + c.reason);
+        for (const roster::UniqueLookup& lookup : index.lookups) {
+          CHECK(lookup.handle() == "alice");
         }
       }
     }

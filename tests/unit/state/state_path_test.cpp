@@ -56,4 +56,22 @@ TEST_SUITE("state::state_path") {
     const auto path = state::default_state_path("-", "https://creatorscore.io", StateDirectories{"/xdg", ""});
     CHECK(*path == "/xdg/roster-enrich/stdin-" + state::fnv1a_64_hex("<stdin>\nhttps://creatorscore.io") + ".db");
   }
+
+  TEST_CASE("default_state_path: a spooled roster is known by its content, not its name") {
+    const StateDirectories dirs{"/xdg", ""};
+    const std::string url = "https://creatorscore.io";
+    const auto first = state::default_state_path("-", url, dirs, "00000000000000aa");
+    const auto again = state::default_state_path("-", url, dirs, "00000000000000aa");
+    const auto other = state::default_state_path("-", url, dirs, "00000000000000bb");
+    const auto other_api = state::default_state_path("-", "http://127.0.0.1:9", dirs, "00000000000000aa");
+    const auto pipe = state::default_state_path("/dev/fd/63", url, dirs, "00000000000000aa");
+    const auto nameless = state::default_state_path("-", url, dirs);
+    REQUIRE((first && again && other && other_api && pipe && nameless));
+    CHECK(*first == "/xdg/roster-enrich/stdin-" + state::fnv1a_64_hex("<content 00000000000000aa>\n" + url) + ".db");
+    CHECK(*again == *first);        // the same roster piped again resumes its run
+    CHECK(*other != *first);        // another roster through standard input gets its own file
+    CHECK(*other_api != *first);    // and so does the same one against another API
+    CHECK(*nameless != *first);
+    CHECK(*pipe == "/xdg/roster-enrich/63-" + state::fnv1a_64_hex("<content 00000000000000aa>\n" + url) + ".db");
+  }
 }
