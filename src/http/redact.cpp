@@ -33,51 +33,36 @@ std::optional<std::pair<char, std::size_t>> json_escape_at(std::string_view text
   if (at + 1 >= text.size() || text[at] != '\\') {
     return std::nullopt;
   }
-  switch (text[at + 1]) {
-    case '"':
-      return std::pair{'"', std::size_t{2}};
-    case '\\':
-      return std::pair{'\\', std::size_t{2}};
-    case '/':
-      return std::pair{'/', std::size_t{2}};
-    case 'b':
-      return std::pair{'\b', std::size_t{2}};
-    case 'f':
-      return std::pair{'\f', std::size_t{2}};
-    case 'n':
-      return std::pair{'\n', std::size_t{2}};
-    case 'r':
-      return std::pair{'\r', std::size_t{2}};
-    case 't':
-      return std::pair{'\t', std::size_t{2}};
-    case 'u': {
-      if (at + 6 > text.size()) {
-        return std::nullopt;
-      }
-      const auto code = hex_value(text.substr(at + 2, 4));
-      if (!code || *code >= 0x80) {
-        return std::nullopt;
-      }
-      return std::pair{static_cast<char>(*code), std::size_t{6}};
+  // JSON's two-character escapes: each letter after the backslash, then the byte it stands for.
+  constexpr std::string_view k_short_escapes = "\"\"\\\\//b\bf\fn\nr\rt\t";
+  const char letter = text[at + 1];
+  for (std::size_t i = 0; i + 1 < k_short_escapes.size(); i += 2) {
+    if (k_short_escapes[i] == letter) {
+      return std::pair{k_short_escapes[i + 1], std::size_t{2}};
     }
-    default:
-      return std::nullopt;
   }
+  if (letter != 'u' || at + 6 > text.size()) {
+    return std::nullopt;
+  }
+  const auto code = hex_value(text.substr(at + 2, 4));
+  if (!code || *code >= 0x80) {
+    return std::nullopt;
+  }
+  return std::pair{static_cast<char>(*code), std::size_t{6}};
 }
 
 // How many bytes of `text` from `at` spell `secret`, each character as itself or escaped; 0 if none.
 std::size_t match_length(std::string_view text, std::size_t at, std::string_view secret) {
   std::size_t i = at;
   for (char wanted : secret) {
-    if (i < text.size() && text[i] == wanted) {
+    // An escape first: a backslash in the key is written `\\` in JSON, not as one byte.
+    if (const auto escape = json_escape_at(text, i); escape && escape->first == wanted) {
+      i += escape->second;
+    } else if (i < text.size() && text[i] == wanted) {
       ++i;
-      continue;
-    }
-    const auto escape = json_escape_at(text, i);
-    if (!escape || escape->first != wanted) {
+    } else {
       return 0;
     }
-    i += escape->second;
   }
   return i - at;
 }

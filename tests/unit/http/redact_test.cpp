@@ -22,6 +22,8 @@ TEST_SUITE("http::redact") {
     CHECK(http::redact_secrets("sk_live_SECRET/4", key) == "sk_live_SECRET/4");
     CHECK(http::redact_secrets("sk_live_SECRET/43", key) == "sk_live_SECRET/43");
     CHECK(http::redact_secrets("\\u00", key) == "\\u00");  // a cut escape at the end
+    // A key holding bytes JSON escapes with a backslash (", \, /, control bytes).
+    CHECK(http::redact_secrets(R"({"m":"k\"q\\z\tw"})", {"k\"q\\z\tw"}) == R"({"m":"***"})");
     CHECK(http::redact_secrets("anything", {}) == "anything");
     CHECK(http::redact_secrets("a b", {""}) == "a b");
   }
