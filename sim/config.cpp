@@ -54,7 +54,8 @@ std::string validate_config(const SimConfig& config) {
   const FaultConfig& f = config.faults;
   if (!is_probability(config.failure_rate) || !is_probability(f.fault_500) || !is_probability(f.fault_503) ||
       !is_probability(f.fault_drop) || !is_probability(f.fault_malformed) || !is_probability(f.fault_slow) ||
-      !is_probability(f.fault_huge_body) || !is_probability(f.fault_deep_json)) {
+      !is_probability(f.fault_huge_body) || !is_probability(f.fault_deep_json) ||
+      !is_probability(f.fault_429)) {
     return "probabilities must be within 0..1";
   }
   if (f.slow_delay.count() < 0) {

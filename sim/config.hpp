@@ -41,6 +41,11 @@ struct FaultConfig {
   double fault_deep_json = 0.0;  // 200 with valid JSON nested k_deep_json_levels deep
   bool huge_body_sized = false;  // the huge body announces its Content-Length instead of chunking
   util::Duration slow_delay{std::chrono::seconds(2)};
+  // 429 rate_limit_exceeded with `Retry-After: <fault_retry_after in seconds>`, past the client's cap.
+  double fault_429 = 0.0;
+  util::Duration fault_retry_after{std::chrono::hours(1)};
+  // A vendor bug: every `error` and `message` text of an /api/v1 answer ends with the caller's key.
+  bool echo_key = false;
 };
 
 // 50 MiB: far past any client's sensible cap (an answer for 100 jobs is well under 1 MB).

@@ -66,6 +66,14 @@ int main(int argc, char** argv) {
                "and start job ids with '='");
   app.add_option("--slow-delay", slow_delay, "Real-time delay of slow responses")
       ->check(sim::duration_validator());
+  std::string fault_retry_after = "1h";
+  app.add_option("--fault-429", config.faults.fault_429,
+                 "Probability of 429 rate_limit_exceeded with Retry-After --fault-retry-after")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--fault-retry-after", fault_retry_after, "The Retry-After of --fault-429 (API time)")
+      ->check(sim::duration_validator());
+  app.add_flag("--echo-key", config.faults.echo_key,
+               "A vendor bug: end every error and message text of an answer with the caller's key");
   app.add_option("--max-body", config.max_body, "Largest request body in bytes");
   sim::add_verbose_flag(app, server_flags);
 
@@ -85,6 +93,7 @@ int main(int argc, char** argv) {
   config.min_job = *util::parse_duration(min_job);
   config.max_job = *util::parse_duration(max_job);
   config.faults.slow_delay = *util::parse_duration(slow_delay);
+  config.faults.fault_retry_after = *util::parse_duration(fault_retry_after);
   if (const std::string problem = sim::validate_config(config); !problem.empty()) {
     return sim::usage_error(server_flags, problem);
   }

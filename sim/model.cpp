@@ -78,6 +78,36 @@ constexpr std::array<std::string_view, 5> k_malformed_bodies = {
     "",
 };
 
+// echo_key: appends the caller's key to every `error` and `message` string of a JSON answer, at any
+// depth (an error answer, a per-item error, a failed job), as a vendor bug quoting the request would.
+void append_key(Json& value, const std::string& key) {
+  if (value.is_object()) {
+    for (auto& [name, field] : value.items()) {
+      if ((name == "error" || name == "message") && field.is_string()) {
+        field = field.get<std::string>() + " (key " + key + ")";
+      } else {
+        append_key(field, key);
+      }
+    }
+  } else if (value.is_array()) {
+    for (Json& item : value) {
+      append_key(item, key);
+    }
+  }
+}
+
+void echo_key_in_texts(SimResponse& response, const std::string& key) {
+  if (response.streamed_size > 0 || response.body.empty()) {
+    return;
+  }
+  Json body = Json::parse(response.body, nullptr, false);
+  if (body.is_discarded()) {
+    return;
+  }
+  append_key(body, key);
+  response.body = dump_json(body);
+}
+
 Json config_json(const SimConfig& config) {
   Json out = Json::object();
   out["fault_500"] = config.faults.fault_500;
@@ -89,6 +119,9 @@ Json config_json(const SimConfig& config) {
   out["fault_huge_body"] = config.faults.fault_huge_body;
   out["huge_body_sized"] = config.faults.huge_body_sized;
   out["fault_deep_json"] = config.faults.fault_deep_json;
+  out["fault_429"] = config.faults.fault_429;
+  out["fault_retry_after_ms"] = config.faults.fault_retry_after.count();
+  out["echo_key"] = config.faults.echo_key;
   out["failure_rate"] = config.failure_rate;
   out["zero_balance_402"] = config.zero_balance_402;
   out["rate_limit"] = config.rate_limit;
@@ -121,6 +154,8 @@ std::string apply_config_patch(SimConfig& config, const Json& patch) {
       probability = &config.faults.fault_huge_body;
     } else if (name == "fault_deep_json") {
       probability = &config.faults.fault_deep_json;
+    } else if (name == "fault_429") {
+      probability = &config.faults.fault_429;
     } else if (name == "failure_rate") {
       probability = &config.failure_rate;
     }
@@ -134,6 +169,17 @@ std::string apply_config_patch(SimConfig& config, const Json& patch) {
         return name + " must be true or false.";
       }
       config.zero_balance_402 = value.get<bool>();
+    } else if (name == "echo_key") {
+      if (!value.is_boolean()) {
+        return name + " must be true or false.";
+      }
+      config.faults.echo_key = value.get<bool>();
+    } else if (name == "fault_retry_after") {
+      const auto parsed = value.is_string() ? util::parse_duration(value.get<std::string>()) : std::nullopt;
+      if (!parsed) {
+        return "fault_retry_after must be a duration such as \"1h\".";
+      }
+      config.faults.fault_retry_after = *parsed;
     } else if (name == "huge_body_sized") {
       if (!value.is_boolean()) {
         return name + " must be true or false.";
@@ -256,6 +302,9 @@ SimResponse Simulator::handle_api(const SimRequest& request, const std::string& 
       response.delay = m_config.faults.slow_delay;
     }
   }
+  if (m_config.faults.echo_key) {
+    echo_key_in_texts(response, *key);
+  }
   m_stats.record_request(route, response.drop_connection ? "dropped" : std::to_string(response.status));
   return response;
 }
@@ -293,6 +342,13 @@ std::optional<SimResponse> Simulator::draw_fault() {
     response.body_suffix = R"("})";
     response.streamed_size = k_huge_body_bytes;
     response.streamed_sized = faults.huge_body_sized;
+    return response;
+  }
+  if (m_fault_rng.chance(faults.fault_429)) {
+    m_stats.record_fault("429");
+    SimResponse response = error_response(429, "rate_limit_exceeded", "Rate limit exceeded.");
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(faults.fault_retry_after).count();
+    response.headers.emplace_back("Retry-After", std::to_string(seconds));
     return response;
   }
   if (m_fault_rng.chance(faults.fault_deep_json)) {

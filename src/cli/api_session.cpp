@@ -6,10 +6,12 @@
 #include <iostream>
 #include <random>
 #include <string>
+#include <sys/prctl.h>
 
 #include "creatorscore/client.hpp"
 #include "http/client.hpp"
 #include "http/curl_transport.hpp"
+#include "http/proxy_policy.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/retry_policy.hpp"
 #include "http/url_policy.hpp"
@@ -42,13 +44,33 @@ std::string resolve_base_url(const GlobalOptions& options) {
       throw Fatal(ExitCode::usage, *problem);
     }
   }
+  // The proxy libcurl would take from the environment sees a plain http:// request whole.
+  if (!options.allow_insecure_http) {
+    if (const auto problem = http::insecure_proxy_problem(url, http::process_environment())) {
+      throw Fatal(ExitCode::usage, *problem);
+    }
+  }
   return url;
 }
+
+namespace {
+
+// A core dump, or a debugger of the same user attaching through ptrace, would hand over the key
+// held in memory: once a key is loaded the process is marked not dumpable (prctl(2)), as the man
+// page says (SECURITY CONSIDERATIONS). Where that fails (no such kernel feature) nothing else can.
+std::string keep_out_of_core_dumps(std::string key) {
+  if (!key.empty()) {
+    (void)::prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L);
+  }
+  return key;
+}
+
+}  // namespace
 
 std::string read_api_key(const GlobalOptions& options) {
   if (options.api_key_file.empty()) {
     const char* from_env = std::getenv("CREATORSCORE_API_KEY");
-    return from_env != nullptr ? std::string(util::trim(from_env)) : std::string();
+    return keep_out_of_core_dumps(from_env != nullptr ? std::string(util::trim(from_env)) : std::string());
   }
   std::string line;
   if (options.api_key_file == "-") {
@@ -66,7 +88,7 @@ std::string read_api_key(const GlobalOptions& options) {
     const std::string where = options.api_key_file == "-" ? "standard input" : options.api_key_file;
     throw Fatal(ExitCode::key_rejected, "no API key in " + where + ": its first line must hold the key");
   }
-  return key;
+  return keep_out_of_core_dumps(key);
 }
 
 double resolve_time_scale() {
@@ -94,11 +116,19 @@ ApiSession::ApiSession(const GlobalOptions& options, std::string base_url, std::
   }
   http::CurlOptions curl_options;
   curl_options.allow_insecure_http = options.allow_insecure_http;
+  curl_options.stop_flag = stop_flag;
   m_transport = std::make_unique<http::CurlTransport>(curl_options);
   m_limiter = std::make_unique<http::RateLimiter>(*m_clock, static_cast<std::size_t>(options.rate_limit));
   // A seed per process: many clients started by the same cron minute must not retry in step.
   m_jitter_seed = (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
   m_http = std::make_unique<http::Client>(*m_transport, *m_clock, *m_limiter, http::RetryPolicy{{}, m_jitter_seed});
+  // A Retry-After past the cap is never shortened silently (`run` logs it through its progress
+  // printer instead, JSON included).
+  m_http->set_wait_observer([quiet = options.quiet](const http::WaitNotice& notice) {
+    if (!quiet) {
+      std::fprintf(stderr, "roster-enrich: warning: %s\n", notice.message.c_str());
+    }
+  });
   if (options.verbosity > 0 && !options.quiet) {
     m_http->set_observer([](const http::ExchangeEvent& event) {
       const char* method = event.request->method == http::Method::get ? "GET" : "POST";
@@ -128,6 +158,7 @@ core::Fatal fatal_from(const creatorscore::ApiError& error) {
     case ApiErrorKind::key_rejected: return Fatal(ExitCode::key_rejected, error.message);
     case ApiErrorKind::insufficient_credits: return Fatal(ExitCode::out_of_credits, error.message);
     case ApiErrorKind::interrupted: return Fatal(ExitCode::incomplete, "interrupted");
+    case ApiErrorKind::deadline: return Fatal(ExitCode::incomplete, error.message);
     case ApiErrorKind::refused:
     case ApiErrorKind::bad_request:
     case ApiErrorKind::unavailable:

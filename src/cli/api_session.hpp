@@ -32,8 +32,8 @@ namespace cli {
 std::string configured_base_url(const GlobalOptions& options);
 
 // configured_base_url(), checked before any request. Throws core::Fatal(usage) for a URL that is
-// not http(s) or is plain http to a non-loopback host without --allow-insecure-http: the key would
-// travel in clear.
+// not http(s), or is plain http to a non-loopback host or through a proxy (from the environment)
+// that is not on loopback, without --allow-insecure-http: the key would travel in clear.
 std::string resolve_base_url(const GlobalOptions& options);
 
 // The key from --api-key-file (`-` = stdin, first line, surrounding white space dropped) or

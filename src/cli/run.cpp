@@ -234,6 +234,16 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   engine::Engine run_engine(session.api(), run_state.store(), session.clock(), printer, config);
   run_engine.set_balance(account->balance);
   run_engine.set_stats_source([&session] { return session.http().stats(); });
+  session.http().set_wait_observer([&printer](const http::WaitNotice& notice) {
+    const bool capped = notice.kind == http::WaitNotice::Kind::retry_after_capped;
+    printer.on_coded_warning(notice.message, capped ? "retry_after_capped" : "wait_past_deadline",
+                             {{"asked_ms", notice.asked.count()}, {"cap_ms", notice.cap.count()},
+                              {"waiting_ms", notice.waiting.count()}});
+  });
+  if (config.deadline) {
+    // The engine stops at the deadline between requests; a retry's wait past it is not made either.
+    session.http().set_deadline(session.clock().now() + *config.deadline);
+  }
   const engine::RunOutcome outcome = run_engine.run(records);
   printer.finish();
 

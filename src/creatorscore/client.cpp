@@ -28,7 +28,13 @@ ApiError failure_error(const http::Failure& failure, const http::Request& reques
   switch (failure.kind) {
     case http::FailureKind::interrupted:
       error.kind = ApiErrorKind::interrupted;
-      error.message = "interrupted while waiting to send " + where(request);
+      error.message = failure.last_error.empty()
+                          ? "interrupted while waiting to send " + where(request)
+                          : "interrupted: " + where(request) + " " + failure.last_error;
+      return error;
+    case http::FailureKind::deadline:
+      error.kind = ApiErrorKind::deadline;
+      error.message = "the deadline came before " + where(request) + " could be retried";
       return error;
     case http::FailureKind::fatal_error:
       error.kind = ApiErrorKind::refused;

@@ -105,7 +105,8 @@ enum class ApiErrorKind {
   bad_request,           // 400 and other 4xx the API documents: never retried
   unavailable,           // 5xx, 429 or transport faults outlasted the retries (exit 69)
   bad_response,          // the body was not the JSON promised, even after retries (exit 69)
-  interrupted,           // a stop was requested while waiting to retry
+  interrupted,           // a stop was requested while waiting to retry, or during a request
+  deadline,              // waiting to retry would have passed the deadline (exit 75, as at the deadline)
   refused,               // refused before connecting (TLS failure, insecure URL)
 };
 

@@ -103,7 +103,9 @@ RunOutcome Engine::run(std::vector<state::LookupRecord>& records) {
     bool keep_going = true;
     if (poll_due_jobs(records, outcome) || (m_submitting && submit_next_batch(records, outcome)) ||
         fetch_next_include(records, outcome)) {
-      keep_going = outcome.ending != RunOutcome::Ending::fatal && !outcome.fatal_code;
+      // A request that gave up waiting because of the deadline ends the run there, as the deadline does.
+      keep_going = outcome.ending != RunOutcome::Ending::fatal &&
+                   outcome.ending != RunOutcome::Ending::deadline && !outcome.fatal_code;
       if (!keep_going || m_clock.stop_requested()) {
         if (!outcome.fatal_code && m_clock.stop_requested()) {
           outcome.ending = RunOutcome::Ending::interrupted;
@@ -488,6 +490,10 @@ void Engine::stop_submitting_if_state_failed(std::vector<state::LookupRecord>& r
 bool Engine::end_with_api_error(const creatorscore::ApiError& error, RunOutcome& outcome) {
   if (error.kind == ApiErrorKind::interrupted) {
     outcome.ending = RunOutcome::Ending::interrupted;
+    return true;
+  }
+  if (error.kind == ApiErrorKind::deadline) {
+    outcome.ending = RunOutcome::Ending::deadline;
     return true;
   }
   outcome.ending = RunOutcome::Ending::fatal;

@@ -2,12 +2,56 @@
 
 #include <chrono>
 
+#include "http/redact.hpp"
+#include "util/duration.hpp"
+
 namespace http {
 
 namespace {
 
 std::int64_t unix_now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// "POST /api/v1/creators/bulk": the request without scheme, host or query.
+std::string describe(const Request& request) {
+  std::string_view path = request.url;
+  if (const auto scheme = path.find("://"); scheme != std::string_view::npos) {
+    path = path.substr(scheme + 3);
+    const auto slash = path.find('/');
+    path = slash == std::string_view::npos ? std::string_view("/") : path.substr(slash);
+  }
+  path = path.substr(0, path.find('?'));
+  return (request.method == Method::get ? "GET " : "POST ") + std::string(path);
+}
+
+// What the log says of a wait the client shortens (a Retry-After past the cap) or refuses (one
+// past the deadline); nullopt for an ordinary wait.
+std::optional<WaitNotice> wait_notice(const RetryDecision& decision, const RetryConfig& config,
+                                      const Request& request, bool past_deadline) {
+  if (!decision.capped && !past_deadline) {
+    return std::nullopt;
+  }
+  WaitNotice notice;
+  notice.cap = config.max_retry_after;
+  notice.asked = decision.rate_limited ? decision.asked : decision.delay;
+  const std::string asked = decision.rate_limited
+                                ? "the API asked to wait " + util::format_duration(notice.asked) +
+                                      " (Retry-After) before retrying " + describe(request)
+                                : "retrying " + describe(request) + " would wait " +
+                                      util::format_duration(notice.asked);
+  const std::string cap = util::format_duration(notice.cap);
+  if (past_deadline) {
+    notice.kind = WaitNotice::Kind::past_deadline;
+    notice.message = asked + (decision.capped ? " (capped at " + cap + ")" : "") +
+                     ", past the deadline: stopping now instead of waiting";
+  } else {
+    notice.kind = WaitNotice::Kind::retry_after_capped;
+    notice.waiting = decision.delay;
+    notice.message = asked + "; waiting " + cap + " instead, the longest Retry-After honoured, then " +
+                     "retrying (" + std::to_string(config.max_attempts) + " attempts at most)";
+  }
+  return notice;
 }
 
 bool is_retryable_transport_error(ErrorKind kind) {
@@ -23,6 +67,7 @@ Client::Client(Transport& transport, util::Clock& clock, Pacer& limiter, RetryPo
 util::Expected<Response, Failure> Client::send(const Request& request, const BodyCheck& body_check) {
   Failure failure;
   const Request redacted{request.method, request.url, redacted_headers(request.headers), {}};
+  const std::vector<std::string> secrets = request_secrets(request.headers);
   for (int attempt = 1;; ++attempt) {
     failure.attempts = attempt;
     bool waited = false;
@@ -40,6 +85,15 @@ util::Expected<Response, Failure> Client::send(const Request& request, const Bod
     const util::TimePoint started = m_clock.now();
     auto result = m_transport.send(request);
     const util::TimePoint answered = m_clock.now();
+    // A server may send the key back: nothing it sent is read before the key is masked, so no
+    // error line, log, state file or output can show it (http/redact.hpp).
+    if (result) {
+      redact_response(*result, secrets);
+    } else if (!secrets.empty()) {
+      Error error = result.error();
+      redact_in_place(error.message, secrets);
+      result = util::unexpected(std::move(error));
+    }
     m_limiter.settle_last(answered);
 
     AttemptOutcome outcome;
@@ -78,6 +132,11 @@ util::Expected<Response, Failure> Client::send(const Request& request, const Bod
       m_observer(event);
     }
 
+    if (!result && result.error().kind == ErrorKind::interrupted) {
+      // Abandoned on a stop: not retried, and the caller learns its outcome is unknown.
+      failure.kind = FailureKind::interrupted;
+      return util::unexpected(failure);
+    }
     const RetryDecision decision = m_policy.decide(outcome, attempt);
     if (!decision.retry) {
       if (result) {
@@ -91,6 +150,15 @@ util::Expected<Response, Failure> Client::send(const Request& request, const Bod
       } else {
         failure.kind = outcome.transport_retryable ? FailureKind::gave_up : FailureKind::fatal_error;
       }
+      return util::unexpected(failure);
+    }
+    const bool past_deadline = m_deadline && m_clock.now() + decision.delay > *m_deadline;
+    if (const auto notice = wait_notice(decision, m_policy.config(), request, past_deadline);
+        notice && m_wait_observer) {
+      m_wait_observer(*notice);
+    }
+    if (past_deadline) {
+      failure.kind = FailureKind::deadline;
       return util::unexpected(failure);
     }
     if (decision.rate_limited) {

@@ -4,10 +4,12 @@
 // http::Pacer), then the transport, then the retry policy (429 after Retry-After; 5xx, timeouts and
 // dropped connections with capped, jittered exponential back-off; 401 and other 4xx returned as they
 // are). Every wait goes through the util::Clock, so it is virtual in unit tests, divided by the time
-// scale, and cut short by a stop.
+// scale, and cut short by a stop. Whatever the server sends back has the request's key masked
+// before anyone reads it (redact.hpp).
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "http/pacer.hpp"
@@ -32,7 +34,9 @@ enum class FailureKind {
   gave_up,      // retryable faults outlasted the attempts; last_status/last_error say which
   bad_body,     // the body never passed the caller's check; last_status says with what status
   fatal_error,  // a transport error that is never retried (TLS, refused by policy)
-  interrupted,  // a stop was requested while waiting
+  interrupted,  // a stop was requested while waiting, or while the request was under way (its
+                // outcome is then unknown: last_error says so)
+  deadline,     // the wait before the next attempt would have passed the deadline (set_deadline)
 };
 
 struct Failure {
@@ -54,12 +58,24 @@ struct ExchangeEvent {
   util::Duration elapsed{0};  // until its answer came back: the instant the rate limiter counts it from
 };
 
+// A wait the server asked for (Retry-After) that the client shortens to its cap, or a wait of any
+// kind it refuses because it would pass the deadline: said in the log, never done silently.
+struct WaitNotice {
+  enum class Kind { retry_after_capped, past_deadline };
+  Kind kind = Kind::retry_after_capped;
+  std::string message;         // one line for the log
+  util::Duration asked{0};     // what the server asked for (Retry-After) or the back-off drawn
+  util::Duration cap{0};       // RetryConfig::max_retry_after
+  util::Duration waiting{0};   // what the client waits instead; 0 when it stops
+};
+
 class Client {
  public:
   // `body_check` tells a response whose body is the JSON the API promised from one that is not
   // (a proxy's HTML page, a truncated body); a failing body is retried like a transient fault.
   using BodyCheck = std::function<bool(const Response&)>;
   using ExchangeObserver = std::function<void(const ExchangeEvent&)>;
+  using WaitObserver = std::function<void(const WaitNotice&)>;
 
   // `limiter` paces every attempt: a RateLimiter (CreatorScore) or any other Pacer; it must
   // outlive the client, as must `transport` and `clock`.
@@ -71,6 +87,10 @@ class Client {
   util::Expected<Response, Failure> send(const Request& request, const BodyCheck& body_check);
 
   void set_observer(ExchangeObserver observer) { m_observer = std::move(observer); }
+  void set_wait_observer(WaitObserver observer) { m_wait_observer = std::move(observer); }
+  // From then on, a wait before a retry that would end past `deadline` is not made: send() fails
+  // at once with FailureKind::deadline (curl --retry-max-time does the same).
+  void set_deadline(std::optional<util::TimePoint> deadline) { m_deadline = deadline; }
   const ClientStats& stats() const { return m_stats; }
 
  private:
@@ -79,6 +99,8 @@ class Client {
   Pacer& m_limiter;
   RetryPolicy m_policy;
   ExchangeObserver m_observer;
+  WaitObserver m_wait_observer;
+  std::optional<util::TimePoint> m_deadline;
   ClientStats m_stats;
 };
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "http/curl_library.hpp"
+#include "http/proxy_policy.hpp"
 #include "http/url_policy.hpp"
 #include "util/text.hpp"
 
@@ -49,6 +50,12 @@ extern "C" std::size_t on_header(char* data, std::size_t size, std::size_t count
   return bytes;
 }
 
+// CURLOPT_XFERINFOFUNCTION: a non-zero return abandons the transfer (CURLE_ABORTED_BY_CALLBACK).
+extern "C" int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* stop_flag = static_cast<const std::atomic<bool>*>(user);
+  return stop_flag != nullptr && stop_flag->load() ? 1 : 0;
+}
+
 // "8 MiB" for the usual caps, the exact byte count otherwise.
 std::string describe_size(std::size_t bytes) {
   constexpr std::size_t k_mib = 1024 * 1024;
@@ -70,6 +77,7 @@ ErrorKind kind_of(CURLcode code) {
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:
     case CURLE_SSL_CACERT_BADFILE: return ErrorKind::tls;
+    case CURLE_ABORTED_BY_CALLBACK: return ErrorKind::interrupted;
     default: return ErrorKind::other;
   }
 }
@@ -136,6 +144,9 @@ util::Expected<Response, Error> CurlTransport::send(const Request& request) {
     if (const auto problem = insecure_url_problem(request.url)) {
       return util::unexpected(Error{ErrorKind::refused, *problem});
     }
+    if (const auto problem = insecure_proxy_problem(request.url, process_environment())) {
+      return util::unexpected(Error{ErrorKind::refused, *problem});
+    }
   }
   const auto& library = curl_library();
   if (!library) {
@@ -178,6 +189,10 @@ util::Expected<Response, Error> CurlTransport::send(const Request& request) {
   options.set(CURLOPT_WRITEDATA, "CURLOPT_WRITEDATA", &sink);
   options.set(CURLOPT_HEADERFUNCTION, "CURLOPT_HEADERFUNCTION", on_header);
   options.set(CURLOPT_HEADERDATA, "CURLOPT_HEADERDATA", &sink);
+  // SIGINT/SIGTERM end the run within about a second, even while an answer is awaited.
+  options.set(CURLOPT_NOPROGRESS, "CURLOPT_NOPROGRESS", 0L);
+  options.set(CURLOPT_XFERINFOFUNCTION, "CURLOPT_XFERINFOFUNCTION", on_progress);
+  options.set(CURLOPT_XFERINFODATA, "CURLOPT_XFERINFODATA", static_cast<const void*>(m_options.stop_flag));
   options.set(CURLOPT_PROTOCOLS_STR, "CURLOPT_PROTOCOLS_STR", "http,https");
   // A redirect would carry the key elsewhere; TLS verification is never switched off.
   options.set(CURLOPT_FOLLOWLOCATION, "CURLOPT_FOLLOWLOCATION", 0L);
@@ -221,6 +236,8 @@ util::Expected<Response, Error> CurlTransport::send(const Request& request) {
                           url_host(request.url) + ")";
     if (kind == ErrorKind::tls) {
       message += "; certificates are always verified: the server's must chain to a CA this system trusts";
+    } else if (kind == ErrorKind::interrupted) {
+      message = "abandoned on SIGINT/SIGTERM before its answer arrived (" + url_host(request.url) + ")";
     }
     return util::unexpected(Error{kind, std::move(message)});
   }

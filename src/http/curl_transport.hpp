@@ -4,6 +4,7 @@
 // on, the proxy variables libcurl honours, connect and total timeouts, a response-size cap. The
 // first transport created loads libcurl (http/curl_library); if it cannot, send() says why.
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -24,6 +25,9 @@ struct CurlOptions {
   util::Duration total_timeout = std::chrono::seconds(60);
   std::size_t max_response_bytes = k_max_response_bytes;  // see k_max_response_bytes
   bool allow_insecure_http = false;
+  // Raised by SIGINT/SIGTERM (may be null): a transfer under way is abandoned within about a second
+  // (libcurl calls the progress callback at least once a second) instead of running to its timeout.
+  const std::atomic<bool>* stop_flag = nullptr;
 };
 
 class CurlTransport final : public Transport {

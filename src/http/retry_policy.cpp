@@ -39,6 +39,8 @@ RetryDecision RetryPolicy::decide(const AttemptOutcome& outcome, int attempt) {
   if (outcome.retry_after && (rate_limited || outcome.status == 503)) {
     decision.delay = std::min(std::max(*outcome.retry_after, k_min_retry_after), m_config.max_retry_after);
     decision.rate_limited = true;
+    decision.asked = *outcome.retry_after;
+    decision.capped = *outcome.retry_after > m_config.max_retry_after;
     return decision;
   }
   // Full jitter (uniform in [0, cap]) spreads clients apart after a shared outage.

@@ -30,6 +30,10 @@ struct RetryDecision {
   bool retry = false;
   util::Duration delay{0};
   bool rate_limited = false;  // the wait is a Retry-After (counts as a rate-limit wait)
+  // The Retry-After asked for was longer than max_retry_after: `delay` is the cap. The log says so
+  // (http::WaitNotice); the man page documents the cap.
+  bool capped = false;
+  util::Duration asked{0};  // the Retry-After as sent, when there was one
 };
 
 class RetryPolicy {

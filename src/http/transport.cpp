@@ -21,6 +21,7 @@ std::string_view error_kind_name(ErrorKind kind) {
     case ErrorKind::dropped: return "dropped";
     case ErrorKind::tls: return "tls";
     case ErrorKind::refused: return "refused";
+    case ErrorKind::interrupted: return "interrupted";
     case ErrorKind::other: return "other";
   }
   return "other";

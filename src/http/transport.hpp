@@ -44,6 +44,8 @@ enum class ErrorKind {
   tls,        // certificate or handshake failure (never retried: it will not fix itself)
   refused,    // refused before connecting: by policy (plain http to a non-loopback host), because
               // libcurl cannot be loaded, or because it refuses an option; never retried
+  interrupted,  // abandoned because a stop was requested (SIGINT/SIGTERM): whether the server acted
+                // on it is unknown; never retried
   other,
 };
 

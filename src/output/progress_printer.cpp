@@ -103,12 +103,23 @@ void ProgressPrinter::on_progress(const engine::Progress& progress) {
   }
 }
 
-void ProgressPrinter::on_warning(const std::string& message) {
+void ProgressPrinter::on_warning(const std::string& message) { on_coded_warning(message, "", {}); }
+
+void ProgressPrinter::on_coded_warning(const std::string& message, const std::string& code,
+                                       const std::vector<std::pair<std::string, std::int64_t>>& figures) {
   if (m_style == ProgressStyle::quiet) {
     return;
   }
   if (m_style == ProgressStyle::json) {
-    std::fprintf(m_out, "%s\n", ordered_json({{"ts", timestamp()}, {"event", "warning"}, {"message", message}}).dump().c_str());
+    ordered_json line = {{"ts", timestamp()}, {"event", "warning"}};
+    if (!code.empty()) {
+      line["code"] = code;
+    }
+    line["message"] = message;
+    for (const auto& [name, value] : figures) {
+      line[name] = value;
+    }
+    std::fprintf(m_out, "%s\n", line.dump().c_str());
   } else if (m_style == ProgressStyle::live) {
     clear_live_line();
     std::fprintf(m_out, "roster-enrich: %s\n", message.c_str());

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/observer.hpp"
 
@@ -37,6 +39,9 @@ class ProgressPrinter final : public engine::Observer {
   void on_poll_round(const engine::PollEvent& event, const engine::Progress& progress) override;
   void on_progress(const engine::Progress& progress) override;
   void on_warning(const std::string& message) override;
+  // A warning JSON logs also carry as a `code` and figures (e.g. `retry_after_ms`), for machines.
+  void on_coded_warning(const std::string& message, const std::string& code,
+                        const std::vector<std::pair<std::string, std::int64_t>>& figures);
 
   // Clears the live line before anything else is printed.
   void finish();

@@ -370,3 +370,23 @@ TEST_SUITE("engine::Engine on a scripted API") {
     CHECK(records[0].status == LookupStatus::pending);
   }
 }
+
+TEST_SUITE("engine::Engine on a scripted API") {
+  TEST_CASE("deadline: a retry wait that would pass it ends the run there and then, nothing more sent") {
+    ScriptedHarness h;
+    h.api.script("c0", 30, [](util::Duration) { return in_flight(30); });
+    h.api.script("c1", 30, [](util::Duration) { return in_flight(30); });
+    auto records = numbered_lookups(2, core::Platform::tiktok, "c");
+    engine::EngineConfig config;
+    config.batch_size = 1;
+    config.deadline = 5min;
+    h.http_client.set_deadline(at(5min));
+    h.api.refuse_next_with_429(3600);  // capped at 10 min: still past the deadline
+    const auto outcome = h.run(records, config);
+    CHECK(outcome.ending == engine::RunOutcome::Ending::deadline);
+    CHECK(h.clock.now() == at(0s));
+    CHECK(h.api.transport.requests().size() == 1);
+    CHECK(records[0].status == LookupStatus::unsubmitted);
+    CHECK(records[1].status == LookupStatus::unsubmitted);
+  }
+}

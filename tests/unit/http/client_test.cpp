@@ -134,3 +134,98 @@ TEST_SUITE("http::Client") {
     CHECK(seen.find("X-API-Key: ***") != std::string::npos);
   }
 }
+
+TEST_SUITE("http::Client") {
+  TEST_CASE("send: a key the server echoes is masked before anything reads it") {
+    const std::string key = "sk_live_ECHOED";
+    const std::string echo =
+        R"j({"error":"invalid_request","message":"refused key sk_live_ECHOED (\u0073k_live_ECHOED)"})j";
+    // A final answer: the caller gets the body with the key masked.
+    Stack s;
+    std::string observed;
+    s.client.set_observer([&](const http::ExchangeEvent& event) {
+      observed += event.response != nullptr ? event.response->body : event.error->message;
+    });
+    s.transport.push(test::response(400, echo, {{"X-Debug", "key=" + key}}));
+    auto final_answer = s.client.send(get(key), json_only);
+    REQUIRE(final_answer);
+    CHECK(final_answer->body == R"j({"error":"invalid_request","message":"refused key *** (***)"})j");
+    CHECK(final_answer->header("X-Debug") == "key=***");
+
+    // Retried answers that end in a failure: last_body and last_error hold no key either.
+    s.transport.set_handler(
+        [&](const http::Request&) { return test::TransportResult(test::response(503, echo)); });
+    auto gave_up = s.client.send(get(key), json_only);
+    REQUIRE_FALSE(gave_up);
+    CHECK(gave_up.error().last_body.find("ECHOED") == std::string::npos);
+    s.transport.set_handler([&](const http::Request&) {
+      return test::TransportResult(
+          util::unexpected(http::Error{http::ErrorKind::dropped, "reset by " + key}));
+    });
+    auto dropped = s.client.send(get(key), json_only);
+    REQUIRE_FALSE(dropped);
+    CHECK(dropped.error().last_error == "reset by ***");
+    CHECK(observed.find("ECHOED") == std::string::npos);
+    CHECK(observed.find("***") != std::string::npos);
+  }
+}
+
+TEST_SUITE("http::Client") {
+  TEST_CASE("send: a Retry-After past the cap is waited at the cap, and the log is told both") {
+    Stack s;
+    std::vector<http::WaitNotice> notices;
+    s.client.set_wait_observer([&](const http::WaitNotice& notice) { notices.push_back(notice); });
+    s.transport.push(test::response(429, R"({"error":"rate_limit_exceeded"})", {{"Retry-After", "3600"}}));
+    s.transport.push(test::response(200, "{}"));
+    REQUIRE(s.client.send(get(), json_only));
+    REQUIRE(s.transport.sent_at().size() == 2);
+    CHECK(s.transport.sent_at()[1] - s.transport.sent_at()[0] == util::Duration(10min));
+    REQUIRE(notices.size() == 1);
+    CHECK(notices[0].kind == http::WaitNotice::Kind::retry_after_capped);
+    CHECK(notices[0].asked == util::Duration(1h));
+    CHECK(notices[0].cap == util::Duration(10min));
+    CHECK(notices[0].waiting == util::Duration(10min));
+    CHECK(notices[0].message ==
+          "the API asked to wait 1h (Retry-After) before retrying GET /api/v1/account; waiting 10m "
+          "instead, the longest Retry-After honoured, then retrying (8 attempts at most)");
+  }
+
+  TEST_CASE("send: a wait that would pass the deadline is not made: it ends at once as deadline") {
+    Stack s;
+    std::vector<http::WaitNotice> notices;
+    s.client.set_wait_observer([&](const http::WaitNotice& notice) { notices.push_back(notice); });
+    s.client.set_deadline(s.clock.now() + util::Duration(5min));
+    s.transport.push(test::response(429, R"({"error":"rate_limit_exceeded"})", {{"Retry-After", "3600"}}));
+    const util::TimePoint before = s.clock.now();
+    auto result = s.client.send(get(), json_only);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().kind == http::FailureKind::deadline);
+    CHECK(result.error().last_status == 429);
+    CHECK(s.transport.requests().size() == 1);
+    CHECK(s.clock.now() == before);  // no waiting at all
+    REQUIRE(notices.size() == 1);
+    CHECK(notices[0].kind == http::WaitNotice::Kind::past_deadline);
+    CHECK(notices[0].message ==
+          "the API asked to wait 1h (Retry-After) before retrying GET /api/v1/account (capped at 10m), "
+          "past the deadline: stopping now instead of waiting");
+
+    // A wait that ends before the deadline is made as usual.
+    Stack t;
+    t.client.set_deadline(t.clock.now() + util::Duration(5min));
+    t.transport.push(test::response(429, R"({"error":"rate_limit_exceeded"})", {{"Retry-After", "30"}}));
+    t.transport.push(test::response(200, "{}"));
+    CHECK(t.client.send(get(), json_only));
+  }
+
+  TEST_CASE("send: a transfer abandoned on a stop is interrupted, never retried") {
+    Stack s;
+    s.transport.set_handler([](const http::Request&) {
+      return test::TransportResult(util::unexpected(http::Error{http::ErrorKind::interrupted, "abandoned"}));
+    });
+    auto result = s.client.send(get(), json_only);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().kind == http::FailureKind::interrupted);
+    CHECK(result.error().last_error == "abandoned");
+    CHECK(s.transport.requests().size() == 1);
+  }
+}

@@ -111,3 +111,16 @@ TEST_SUITE("http::RetryPolicy") {
     CHECK_FALSE(http::parse_retry_after("1.5", now));
   }
 }
+
+TEST_SUITE("http::RetryPolicy") {
+  TEST_CASE("decide: a Retry-After past the cap is marked capped, with what was asked") {
+    http::RetryPolicy policy;
+    const auto capped = policy.decide({429, false, true, util::Duration(std::chrono::hours(1))}, 1);
+    CHECK(capped.capped);
+    CHECK(capped.asked == util::Duration(std::chrono::hours(1)));
+    CHECK(capped.delay == std::chrono::minutes(10));
+    const auto at_cap = policy.decide({503, false, true, util::Duration(std::chrono::minutes(10))}, 1);
+    CHECK_FALSE(at_cap.capped);
+    CHECK(at_cap.delay == std::chrono::minutes(10));
+  }
+}

@@ -249,3 +249,35 @@ TEST_SUITE("sim::Simulator") {
     CHECK(response.status / 100 != 5);
   }
 }
+
+TEST_SUITE("sim::Simulator") {
+  TEST_CASE("fault_429: a 429 with the configured Retry-After, nothing charged") {
+    sim::SimConfig config;
+    config.faults.fault_429 = 1.0;
+    config.faults.fault_retry_after = 2h;
+    SimDriver api(config);
+    const sim::SimResponse response =
+        api.post("/api/v1/creators/bulk", test::bulk_body({{"youtube", "fresh_one"}}));
+    CHECK(response.status == 429);
+    CHECK(json_of(response)["error"] == "rate_limit_exceeded");
+    CHECK(response.header("Retry-After") == "7200");
+    CHECK(api.balance() == 1000);
+    CHECK(api.stats()["faults"]["429"] == 1);
+  }
+
+  TEST_CASE("echo_key: every error and message text ends with the caller's key") {
+    sim::SimConfig config;
+    config.faults.echo_key = true;
+    SimDriver api(config);
+    const sim::SimResponse refused = api.get("/api/v1/creators/myspace/x");
+    CHECK(refused.status == 400);
+    CHECK(json_of(refused)["error"].get<std::string>().ends_with("(key sk_test_demo)"));
+    CHECK(json_of(refused)["message"].get<std::string>().ends_with("(key sk_test_demo)"));
+    // A per-item error inside a 200.
+    const Json submitted =
+        json_of(api.post("/api/v1/creators/bulk", test::bulk_body({{"tiktok", "has space"}})));
+    CHECK(submitted["results"][0]["error"].get<std::string>().find("sk_test_demo") != std::string::npos);
+    // An answer with no such text is untouched.
+    CHECK(api.get("/api/v1/account").body.find("sk_test_demo") == std::string::npos);
+  }
+}
