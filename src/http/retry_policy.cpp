@@ -70,10 +70,11 @@ std::optional<util::Duration> parse_retry_after(std::string_view value, std::int
   for (char c : text) {
     all_digits = all_digits && std::isdigit(static_cast<unsigned char>(c));
   }
+  // Ten years and more are all "too long": capped before converting so nothing overflows.
+  constexpr std::int64_t k_too_long_seconds = std::int64_t{10} * 365 * 24 * 3600;
   if (all_digits) {
-    // Ten years and more are all "too long": cap before converting so nothing overflows.
     if (text.size() > 9) {
-      return util::Duration(std::chrono::hours(24 * 365 * 10));
+      return util::Duration(std::chrono::seconds(k_too_long_seconds));
     }
     return util::Duration(std::chrono::seconds(std::stoll(std::string(text))));
   }
@@ -86,6 +87,10 @@ std::optional<util::Duration> parse_retry_after(std::string_view value, std::int
   const std::int64_t at = timegm(&parts);
   if (at <= now_unix_seconds) {
     return util::Duration(0);
+  }
+  // at > now here, so at - k_too_long cannot overflow where at - now could (a clock far off).
+  if (now_unix_seconds < at - k_too_long_seconds) {
+    return util::Duration(std::chrono::seconds(k_too_long_seconds));
   }
   return util::Duration(std::chrono::seconds(at - now_unix_seconds));
 }

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <vector>
 
 #include "http/retry_policy.hpp"
@@ -109,6 +110,16 @@ TEST_SUITE("http::RetryPolicy") {
     CHECK_FALSE(http::parse_retry_after("", now));
     CHECK_FALSE(http::parse_retry_after("-5", now));
     CHECK_FALSE(http::parse_retry_after("1.5", now));
+  }
+
+  TEST_CASE("parse_retry_after: an HTTP date against a clock far in the past is capped, not overflowed") {
+    // Found by fuzz.durations: the seconds between them overflowed when turned into milliseconds.
+    const std::int64_t far_past = std::numeric_limits<std::int64_t>::min() / 2;
+    const auto wait = http::parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", far_past);
+    REQUIRE(wait);
+    CHECK(*wait == util::Duration(std::chrono::hours(24 * 365 * 10)));
+    CHECK(http::parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", 0) ==
+          util::Duration(std::chrono::hours(24 * 365 * 10)));
   }
 }
 
