@@ -2,31 +2,9 @@
 
 #include <algorithm>
 
+#include "util/text.hpp"
+
 namespace creatoraudit {
-
-namespace {
-
-// Server text in a one-line error: control characters become spaces, and anything past `limit`
-// bytes is cut at a UTF-8 character boundary and marked, so a hostile detail cannot flood a log.
-std::string one_line(std::string_view text, std::size_t limit = 300) {
-  std::string out;
-  out.reserve(std::min(text.size(), limit) + 3);
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    out += byte < 0x20 || byte == 0x7f ? ' ' : c;
-  }
-  if (out.size() > limit) {
-    std::size_t cut = limit;
-    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) {
-      --cut;  // never split a multi-byte character
-    }
-    out.resize(cut);
-    out += "...";
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string_view period_name(Period period) {
   switch (period) {
@@ -99,11 +77,11 @@ std::string describe(const Problem& problem) {
     out += reason;
   }
   if (!problem.code.empty()) {
-    out += ", " + one_line(problem.code, 64);
+    out += ", " + util::one_line(problem.code, 64);
   }
   const std::string& text = problem.detail.empty() ? problem.title : problem.detail;
   if (!text.empty()) {
-    out += ": " + one_line(text);
+    out += ": " + util::one_line(text);
   }
   if (!problem.errors.empty()) {
     // The first few entries name what to fix; a hostile list of thousands must not flood the line.
@@ -111,8 +89,8 @@ std::string describe(const Problem& problem) {
     out += " [";
     for (std::size_t i = 0; i < problem.errors.size() && i < k_shown; ++i) {
       const FieldError& error = problem.errors[i];
-      out += (i > 0 ? "; " : "") + one_line(error.field, 64) + (error.field.empty() ? "" : ": ") +
-             one_line(error.message, 200);
+      out += (i > 0 ? "; " : "") + util::one_line(error.field, 64) + (error.field.empty() ? "" : ": ") +
+             util::one_line(error.message, 200);
     }
     if (problem.errors.size() > k_shown) {
       out += "; and " + std::to_string(problem.errors.size() - k_shown) + " more";
@@ -123,7 +101,7 @@ std::string describe(const Problem& problem) {
     out += " (the body was no problem document)";
   }
   out += problem.request_id.empty() ? " (no X-Request-ID)"
-                                    : " (X-Request-ID " + one_line(problem.request_id, 128) + ")";
+                                    : " (X-Request-ID " + util::one_line(problem.request_id, 128) + ")";
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <climits>
 
 #include "core/exit_code.hpp"
+#include "util/text.hpp"
 
 namespace state {
 
@@ -22,7 +23,8 @@ int to_int_length(std::string_view text) {
 // One line saying what failed and what to do next, chosen by SQLite's primary result code.
 std::string failure_message(const std::string& path, OpenMode mode, std::string_view what, int code,
                             std::string_view reason) {
-  std::string detail(reason);
+  // SQLite's message may quote SQL from the file itself (a damaged schema), line breaks and all.
+  std::string detail = util::one_line(reason);
   if (!what.empty()) {
     detail += " (" + std::string(what) + ")";
   }

@@ -1,5 +1,7 @@
 #include "util/text.hpp"
 
+#include <algorithm>
+
 namespace util {
 
 namespace {
@@ -156,6 +158,24 @@ bool is_valid_utf8(std::string_view text) {
     }
   }
   return true;
+}
+
+std::string one_line(std::string_view text, std::size_t limit) {
+  std::string out;
+  out.reserve(std::min(text.size(), limit) + 3);
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += byte < 0x20 || byte == 0x7f ? ' ' : c;
+  }
+  if (out.size() > limit) {
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) {
+      --cut;  // never split a multi-byte character
+    }
+    out.resize(cut);
+    out += "...";
+  }
+  return out;
 }
 
 }  // namespace util

@@ -80,4 +80,9 @@ bool is_valid_utf8(std::string_view text);
 // unmoved, when the bytes there are not well-formed UTF-8 as is_valid_utf8 means it.
 std::optional<char32_t> next_code_point(std::string_view text, std::size_t& i);
 
+// Text from outside (a server, SQLite) made fit for one line of an error message: every ASCII
+// control character (line breaks included) becomes a space, and past `limit` bytes it is cut at a
+// character boundary and ends with "...".
+std::string one_line(std::string_view text, std::size_t limit = 300);
+
 }  // namespace util

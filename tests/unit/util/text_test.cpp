@@ -44,4 +44,13 @@ TEST_SUITE("util::text") {
     CHECK_FALSE(util::starts_with_ignoring_case("http", "https://"));
     CHECK(util::starts_with_ignoring_case("anything", ""));
   }
+
+  TEST_CASE("one_line: line breaks and control characters become spaces; long text is cut at a character") {
+    CHECK(util::one_line("malformed schema (lookups) - \"CREATE TABLE x (\n  a INT,\r\n\tb)\"") ==
+          "malformed schema (lookups) - \"CREATE TABLE x (   a INT,   b)\"");
+    CHECK(util::one_line(std::string("a\0b\x7f", 4)) == "a b ");
+    CHECK(util::one_line("abcdef", 3) == "abc...");
+    CHECK(util::one_line("ab\xC3\xA9", 3) == "ab...");  // é is not split in half
+    CHECK(util::one_line("short", 300) == "short");
+  }
 }
