@@ -97,6 +97,10 @@ util::Expected<http::Response, ApiError> Session::send(const Call& call) {
         error.kind = ApiErrorKind::interrupted;
         error.message = "interrupted while waiting to send " + where(call) + " to CreatorAudit";
         return util::unexpected(error);
+      case http::FailureKind::deadline:
+        error.kind = ApiErrorKind::deadline;
+        error.message = "the deadline came before " + where(call) + " to CreatorAudit could be retried";
+        return util::unexpected(error);
       case http::FailureKind::fatal_error:
         error.kind = ApiErrorKind::refused;
         error.message = where(call) + " to CreatorAudit at " + host + " failed: " + failure.last_error;

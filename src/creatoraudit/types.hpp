@@ -127,6 +127,7 @@ enum class ApiErrorKind {
   unavailable,   // 5xx, 429 or transport faults outlasted the retries (exit 69)
   bad_response,  // the body was not what the API promised, even after retries (exit 69)
   interrupted,   // a stop was requested while waiting
+  deadline,      // the wait before a retry would have passed the run's --deadline
   refused,       // refused before connecting (TLS failure, insecure URL, libcurl missing)
 };
 

@@ -198,6 +198,18 @@ TEST_SUITE("creatoraudit::Client") {
     }
   }
 
+  TEST_CASE("a Retry-After that would pass the run's deadline ends the call as `deadline`, not sent again") {
+    audit_test::Stack s;
+    s.http.set_deadline(s.clock.now() + util::Duration(30s));
+    s.transport.push(
+        audit_test::answer(503, problem_body(503, "SERVICE_UNAVAILABLE", "down"), {{"Retry-After", "60"}}));
+    const auto who = s.client.whoami();
+    REQUIRE_FALSE(who);
+    CHECK(who.error().kind == creatoraudit::ApiErrorKind::deadline);
+    CHECK(who.error().message.find("deadline") != std::string::npos);
+    CHECK(s.sent() == 1);
+  }
+
   TEST_CASE("failures after the retries name the code, the detail and the X-Request-ID") {
     SUBCASE("a problem document") {
       audit_test::Stack s;
