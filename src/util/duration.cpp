@@ -43,8 +43,9 @@ std::optional<Duration> parse_duration(std::string_view text) {
       return std::nullopt;
     }
     ++parts;
-    // Many parts can sum past 2^63 ms even though each fits: such a text is no duration either.
-    if (number * factor > std::numeric_limits<long long>::max() - total_ms) {
+    // A part, or many parts together, past 2^63 ms is no duration: checked by division, as the
+    // product itself may already be past it (the digit loop bounds the number, not its product).
+    if (number > (std::numeric_limits<long long>::max() - total_ms) / factor) {
       return std::nullopt;
     }
     total_ms += number * factor;

@@ -35,6 +35,15 @@ TEST_SUITE("util::parse_duration") {
     text.resize(1000 * std::string_view("2562047788h").size());
     CHECK(util::parse_duration(text) == util::Duration(1000 * 2562047788LL * 3'600'000));
   }
+  TEST_CASE("parse_duration: one part whose product is past 2^63 ms is refused, not wrapped") {
+    // Found by fuzz.durations: the digit loop let 2562047788018 through, and times 3,600,000 it
+    // overflowed before the sum was checked.
+    CHECK(util::parse_duration("2562047788015h") == util::Duration(2562047788015LL * 3'600'000));
+    CHECK_FALSE(util::parse_duration("2562047788016h"));
+    CHECK_FALSE(util::parse_duration("2562047788018h"));
+    CHECK(util::parse_duration("775807ms2562047788015h") == util::Duration::max());
+    CHECK_FALSE(util::parse_duration("775808ms2562047788015h"));
+  }
   TEST_CASE("format_duration: reads back") {
     CHECK(util::format_duration(90min) == "1h30m");
     CHECK(util::format_duration(250ms) == "250ms");
