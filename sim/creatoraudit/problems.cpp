@@ -1,5 +1,6 @@
 #include "sim/creatoraudit/problems.hpp"
 
+#include "util/http_status.hpp"
 #include "util/text.hpp"
 
 namespace sim::audit {
@@ -7,34 +8,8 @@ namespace sim::audit {
 namespace {
 
 std::string_view title_of(int status) {
-  switch (status) {
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 406:
-      return "Not Acceptable";
-    case 409:
-      return "Conflict";
-    case 413:
-      return "Content Too Large";
-    case 415:
-      return "Unsupported Media Type";
-    case 422:
-      return "Validation Error";
-    case 429:
-      return "Too Many Requests";
-    case 503:
-      return "Service Unavailable";
-    default:
-      return "Internal Server Error";
-  }
+  const std::string_view reason = util::http_reason_phrase(status);
+  return reason.empty() ? std::string_view("Internal Server Error") : reason;
 }
 
 // The media type of a header value: before any ';', trimmed, lower case.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "util/http_status.hpp"
 #include "util/text.hpp"
 
 namespace creatoraudit {
@@ -27,52 +28,9 @@ std::optional<Period> parse_period(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view reason_phrase(int status) {
-  switch (status) {
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 406:
-      return "Not Acceptable";
-    case 408:
-      return "Request Timeout";
-    case 409:
-      return "Conflict";
-    case 410:
-      return "Gone";
-    case 413:
-      return "Content Too Large";
-    case 415:
-      return "Unsupported Media Type";
-    case 422:
-      return "Unprocessable Content";
-    case 429:
-      return "Too Many Requests";
-    case 500:
-      return "Internal Server Error";
-    case 501:
-      return "Not Implemented";
-    case 502:
-      return "Bad Gateway";
-    case 503:
-      return "Service Unavailable";
-    case 504:
-      return "Gateway Timeout";
-    default:
-      return "";
-  }
-}
-
 std::string describe(const Problem& problem) {
   std::string out = "HTTP " + std::to_string(problem.status);
-  if (const std::string_view reason = reason_phrase(problem.status); !reason.empty()) {
+  if (const std::string_view reason = util::http_reason_phrase(problem.status); !reason.empty()) {
     out += ' ';
     out += reason;
   }

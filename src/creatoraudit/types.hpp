@@ -43,8 +43,6 @@ struct Problem {
 // req_1)`. Server text is cut to one line of bounded length.
 std::string describe(const Problem& problem);
 
-// The standard reason phrase of an HTTP status ("Bad Gateway"), "" for one it does not know.
-std::string_view reason_phrase(int status);
 
 // GET /whoami
 struct WhoAmI {

@@ -94,7 +94,8 @@ case "$target" in
     if [ -d /dev/shm ] && [ -w /dev/shm ]; then fuzz_tmp=$(mktemp -d /dev/shm/state-fuzz.XXXXXX); fi
     ;;
   audit)
-    sources=("$root"/src/creatoraudit/decode.cpp "$root"/src/creatoraudit/types.cpp "$root"/src/util/text.cpp)
+    sources=("$root"/src/creatoraudit/decode.cpp "$root"/src/creatoraudit/types.cpp "$root"/src/util/text.cpp
+             "$root"/src/util/http_status.cpp)
     ;;
   *) echo "run_fuzz.sh: unknown target '$target' (roster, api, writer, durations, url, state or audit)" >&2
      exit 64 ;;
