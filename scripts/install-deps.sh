@@ -10,6 +10,7 @@ packages=(
   libcpp-httplib-dev
   clang libclang-rt-14-dev   # libFuzzer and sanitizer runtimes for the fuzz targets
   mandoc                     # `mandoc -Tlint` checks the man page
+  lintian                    # the package test: the .deb has no lintian error or warning
   python3                    # test helpers
   openssl                    # tests/integration/tls.sh makes a self-signed certificate
   dpkg-dev file              # cpack's .deb: dpkg-shlibdeps computes Depends, `file` finds the ELF files
