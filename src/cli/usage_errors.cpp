@@ -69,10 +69,12 @@ std::string list_of(const std::vector<std::string>& words, const std::string& la
   return out;
 }
 
-// A word may be echoed back only if it cannot be a secret pasted in the wrong place: short, and
-// lower-case letters, digits and dashes only (an API key is longer and has `_`).
+// A word may be echoed back only if it cannot be a secret pasted in the wrong place: lower-case
+// letters, digits and dashes only (an API key has `_`), and short, or an option's name (`--no-…`:
+// a key does not start with dashes).
 bool safe_to_echo(std::string_view word) {
-  return word.size() <= 20 && std::all_of(word.begin(), word.end(), [](unsigned char c) {
+  const std::size_t longest = word.starts_with("--") ? 40 : 20;
+  return word.size() <= longest && std::all_of(word.begin(), word.end(), [](unsigned char c) {
            return std::islower(c) || std::isdigit(c) || c == '-';
          });
 }

@@ -44,6 +44,8 @@ refused "help rn" "unknown command 'rn'; did you mean 'run'?"
 refused "run r.csv --ouput a.csv" "unknown option --ouput; did you mean --output?"
 refused "--verbsoe run r.csv" "unknown option --verbsoe; did you mean --verbose?"
 refused "run r.csv --frobnicate" "unknown option --frobnicate; see \`roster-enrich run --help\`"
+refused "account --no-check-certificate" \
+  "unknown option --no-check-certificate; see \`roster-enrich account --help\`"
 key_hint="the API key is never a flag: set CREATORSCORE_API_KEY or use --api-key-file FILE"
 refused "run r.csv --api-key sk_test_demo" "unknown option --api-key; $key_hint"
 refused "run r.csv --token=sk_test_demo" "unknown option --token; $key_hint"
