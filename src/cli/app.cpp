@@ -6,9 +6,11 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/global_options.hpp"
+#include "cli/usage_errors.hpp"
 #include "core/exit_code.hpp"
 #include "http/curl_transport.hpp"
 
@@ -54,13 +56,15 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
       ->transform(CLI::CheckedTransformer(std::map<std::string, ProgressMode>{{"auto", ProgressMode::automatic},
                                                                               {"always", ProgressMode::always},
                                                                               {"never", ProgressMode::never}}))
+      ->transform(one_of({"auto", "always", "never"}))  // a transform runs before those added earlier
       ->option_text("auto|always|never");
   app.add_option("--log-format", options.log_format, "text lines, or JSON events one per line")
       ->transform(CLI::CheckedTransformer(
           std::map<std::string, LogFormat>{{"text", LogFormat::text}, {"json", LogFormat::json}}))
+      ->transform(one_of({"text", "json"}))
       ->option_text("text|json");
   app.add_option("--rate-limit", options.rate_limit, "requests per rolling minute, retries included (default 120)")
-      ->check(CLI::Range(1, 100000));
+      ->check(whole_number_in(1, 100000));
 }
 
 }  // namespace
@@ -69,7 +73,7 @@ int run(int argc, char** argv) {
   // libcurl is loaded and initialised by the first API session, not here: most starts (--help,
   // --version, status, quote without a key) send no request (http/curl_transport.hpp).
   CLI::App app{k_description, "roster-enrich"};
-  app.set_version_flag("--version", std::string("roster-enrich ") + ROSTER_ENRICH_VERSION);
+  app.set_version_flag("-V,--version", std::string("roster-enrich ") + ROSTER_ENRICH_VERSION);
   app.formatter(std::make_shared<CommandListFormatter>());
   app.require_subcommand(1);
   app.fallthrough();
@@ -94,25 +98,23 @@ int run(int argc, char** argv) {
     run_options.argv.emplace_back(argv[i]);
   }
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ExtrasError&) {
-    // CLI11 would echo the unexpected words, and one of them may be a key someone tried to pass
-    // as a flag (`--api-key sk_...`): name only the option-like words, never their values.
-    std::string named;
-    for (int i = 1; i < argc; ++i) {
-      const std::string word = argv[i];
-      if (word.size() > 1 && word[0] == '-' && app.get_option_no_throw(word.substr(0, word.find('='))) == nullptr) {
-        named += (named.empty() ? "" : ", ") + word.substr(0, word.find('='));
-      }
-    }
-    std::fprintf(stderr, "roster-enrich: error: unexpected argument%s%s; see `roster-enrich --help` (the API key "
-                 "is never a flag: use CREATORSCORE_API_KEY or --api-key-file)\n",
-                 named.empty() ? "s" : ": ", named.c_str());
+  std::vector<std::string> args = run_options.argv;
+  if (const std::string problem = rewrite_help_command(args, app); !problem.empty()) {
+    std::fprintf(stderr, "roster-enrich: error: %s\n", problem.c_str());
     return static_cast<int>(core::ExitCode::usage);
+  }
+  std::vector<char*> words;
+  for (std::string& arg : args) {
+    words.push_back(arg.data());
+  }
+  try {
+    app.parse(static_cast<int>(words.size()), words.data());
   } catch (const CLI::ParseError& error) {
-    const int code = app.exit(error);
-    return code == 0 ? 0 : static_cast<int>(core::ExitCode::usage);
+    if (error.get_exit_code() == 0) {
+      return app.exit(error);  // --help, --version
+    }
+    std::fprintf(stderr, "roster-enrich: error: %s\n", usage_error_line(error, app, args).c_str());
+    return static_cast<int>(core::ExitCode::usage);
   }
 
   core::ExitCode code = core::ExitCode::ok;

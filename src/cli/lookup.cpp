@@ -8,6 +8,7 @@
 #include "cli/api_session.hpp"
 #include "cli/commands.hpp"
 #include "cli/signals.hpp"
+#include "cli/usage_errors.hpp"
 #include "creatorscore/client.hpp"
 #include "output/creator_card.hpp"
 #include "roster/handle.hpp"
@@ -84,9 +85,11 @@ CLI::App* add_lookup_command(CLI::App& app, LookupOptions& options) {
   command
       ->add_option("--include", options.include, "extra fields: narrative,velocity,risk_flags,detailed_analysis")
       ->delimiter(',')
-      ->check(CLI::IsMember({"narrative", "velocity", "risk_flags", "detailed_analysis"}));
+      ->check(one_of({"narrative", "velocity", "risk_flags", "detailed_analysis"}));
   command->add_flag("--wait", options.wait, "poll the job until it ends");
-  command->add_option("--poll-interval", options.poll_interval, "with --wait: poll this often")->capture_default_str();
+  command->add_option("--poll-interval", options.poll_interval, "with --wait: poll this often")
+      ->check(duration_with_unit())
+      ->capture_default_str();
   command->add_flag("--json", options.json, "print JSON (the default when stdout is not a terminal)");
   return command;
 }

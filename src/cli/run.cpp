@@ -15,6 +15,7 @@
 #include "cli/run_state.hpp"
 #include "cli/signals.hpp"
 #include "cli/state_failure.hpp"
+#include "cli/usage_errors.hpp"
 #include "creatorscore/client.hpp"
 #include "engine/engine.hpp"
 #include "http/client.hpp"
@@ -132,22 +133,28 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
                       "the state file (default: under $XDG_STATE_HOME/roster-enrich/, derived from the roster and URL)");
   command->add_flag("--restart", options.restart, "discard an incomplete run of this roster and start afresh");
   command->add_option("--batch-size", options.batch_size, "creators per submit request")
-      ->check(CLI::Range(1, 100))
+      ->check(whole_number_in(1, 100))
       ->capture_default_str();
-  command->add_option("--poll-interval", options.poll_interval, "poll a young job this often")->capture_default_str();
+  command->add_option("--poll-interval", options.poll_interval, "poll a young job this often")
+      ->check(duration_with_unit())
+      ->capture_default_str();
   command->add_option("--slow-poll-interval", options.slow_poll_interval, "poll an old job this often")
+      ->check(duration_with_unit())
       ->capture_default_str();
-  command->add_option("--slow-after", options.slow_after, "a job is old after this")->capture_default_str();
+  command->add_option("--slow-after", options.slow_after, "a job is old after this")
+      ->check(duration_with_unit())
+      ->capture_default_str();
   command->add_option("--max-credits", options.max_credits, "never spend more than N credits in this invocation")
-      ->check(CLI::Range(0LL, 1'000'000'000'000LL));
+      ->check(whole_number_in(0, 1'000'000'000'000LL));
   command->add_option("--deadline", options.deadline,
-                      "stop waiting after this long, write what is known, exit 75 (e.g. 50m)");
+                      "stop waiting after this long, write what is known, exit 75 (e.g. 50m)")
+      ->check(duration_with_unit());
   command
       ->add_option("--include", options.include,
                    "extra fields: narrative,velocity,risk_flags,detailed_analysis (no credits, but one more request "
                    "per creator)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"narrative", "velocity", "risk_flags", "detailed_analysis"}));
+      ->check(one_of({"narrative", "velocity", "risk_flags", "detailed_analysis"}));
   command->add_flag("--no-formula-guard", options.no_formula_guard,
                     "do not prefix API text starting with = + - @ TAB CR with ' in CSV output");
   return command;

@@ -10,7 +10,6 @@ std::optional<Duration> parse_duration(std::string_view text) {
     return std::nullopt;
   }
   long long total_ms = 0;
-  int parts = 0;
   std::size_t i = 0;
   while (i < text.size()) {
     if (!std::isdigit(static_cast<unsigned char>(text[i]))) {
@@ -29,11 +28,10 @@ std::optional<Duration> parse_duration(std::string_view text) {
       ++i;
     }
     const std::string_view unit = text.substr(unit_start, i - unit_start);
-    const bool only_part = parts == 0 && i == text.size();
     long long factor = 0;
     if (unit == "ms") {
       factor = 1;
-    } else if (unit == "s" || (unit.empty() && only_part)) {
+    } else if (unit == "s") {
       factor = 1000;
     } else if (unit == "m") {
       factor = 60'000;
@@ -42,7 +40,6 @@ std::optional<Duration> parse_duration(std::string_view text) {
     } else {
       return std::nullopt;
     }
-    ++parts;
     // A part, or many parts together, past 2^63 ms is no duration: checked by division, as the
     // product itself may already be past it (the digit loop bounds the number, not its product).
     if (number > (std::numeric_limits<long long>::max() - total_ms) / factor) {

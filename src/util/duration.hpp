@@ -10,8 +10,9 @@
 
 namespace util {
 
-// Parses a sequence of <integer><unit> parts, units ms, s, m, h (a bare integer means seconds).
-// Returns nullopt for anything else, including an empty string and negative values.
+// Parses a sequence of <integer><unit> parts, units ms, s, m, h. Returns nullopt for anything else,
+// including an empty string, negative values and a bare integer (`5`: minutes or seconds? the
+// command line asks for the unit, see the man page).
 std::optional<Duration> parse_duration(std::string_view text);
 
 // The shortest text that parse_duration reads back to the same value, e.g. `1h30m`, `250ms`, `0s`.
