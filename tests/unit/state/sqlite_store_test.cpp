@@ -40,13 +40,7 @@ std::vector<LookupRecord> two_platform_lookups(std::size_t count, const std::str
   return records;
 }
 
-std::vector<const LookupRecord*> pointers(const std::vector<LookupRecord>& records) {
-  std::vector<const LookupRecord*> out;
-  for (const auto& record : records) {
-    out.push_back(&record);
-  }
-  return out;
-}
+using test::pointers;
 
 std::int64_t query(const std::string& path, const std::string& sql) {
   state::Database db(path, state::OpenMode::read_only);

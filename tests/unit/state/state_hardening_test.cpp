@@ -35,13 +35,7 @@ std::vector<state::LookupRecord> lookups(std::size_t count) {
 
 state::RunInfo info() { return state::RunInfo{"/r.csv", "", "http://127.0.0.1:1", "", util::TimePoint{}}; }
 
-std::vector<const state::LookupRecord*> pointers(const std::vector<state::LookupRecord>& records) {
-  std::vector<const state::LookupRecord*> out;
-  for (const auto& record : records) {
-    out.push_back(&record);
-  }
-  return out;
-}
+using test::pointers;
 
 void copy_file(const std::string& from, const std::string& to) {
   std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing);

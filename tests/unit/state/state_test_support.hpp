@@ -9,6 +9,7 @@
 #include <iterator>
 #include <memory>
 #include <string>
+#include <vector>
 #include <unistd.h>
 
 #include <doctest/doctest.h>
@@ -50,6 +51,16 @@ inline std::unique_ptr<state::SqliteStore> open_store(const std::string& path) {
   auto store = state::SqliteStore::open(path);
   REQUIRE_MESSAGE(store.has_value(), store.error().message);
   return std::move(store).value();
+}
+
+// What Store::begin_submit and save take: a pointer to each record, in order.
+inline std::vector<const state::LookupRecord*> pointers(const std::vector<state::LookupRecord>& records) {
+  std::vector<const state::LookupRecord*> out;
+  out.reserve(records.size());
+  for (const auto& record : records) {
+    out.push_back(&record);
+  }
+  return out;
 }
 
 }  // namespace test
