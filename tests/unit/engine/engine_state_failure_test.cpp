@@ -67,7 +67,9 @@ struct Harness : test::SimStack {
   // Creators the API charged more than once.
   std::vector<std::string> charged_twice() {
     std::vector<std::string> twice;
-    for (const auto& [creator, credits] : stats()["credits_charged_by_creator"].items()) {
+    // Held in a variable: items() of a temporary would dangle in the range-for.
+    const auto snapshot = stats();
+    for (const auto& [creator, credits] : snapshot.at("credits_charged_by_creator").items()) {
       if (credits.get<int>() > 1) {  // tiktok costs 1
         twice.push_back(creator);
       }
