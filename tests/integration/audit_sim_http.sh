@@ -20,20 +20,10 @@ JSON="Content-Type: application/json"
 # start_audit_sim [flags...]: a fresh creatoraudit-sim on a free port (lib.sh's stop_sim and cleanup
 # end it); sets URL (the /v2 base) and ROOT.
 start_audit_sim() {
-  stop_sim
-  "$SIM" --port 0 "$@" >"$WORK/sim.out" 2>"$WORK/sim.err" &
-  SIM_PID=$!
-  for _ in $(seq 1 100); do
-    if grep -q "listening on" "$WORK/sim.out" 2>/dev/null; then
-      URL=$(sed -n 's|^creatoraudit-sim listening on \(http://127\.0\.0\.1:[0-9]*/v2\)$|\1|p' "$WORK/sim.out")
-      if [ -z "$URL" ]; then echo "unexpected startup line: $(cat "$WORK/sim.out")" >&2; exit 125; fi
-      ROOT=${URL%/v2}
-      return 0
-    fi
-    sleep 0.05
-  done
-  echo "creatoraudit-sim did not start: $(cat "$WORK/sim.err")" >&2
-  exit 125
+  launch_sim "$SIM" "$@"
+  URL=$(sed -n 's|^creatoraudit-sim listening on \(http://127\.0\.0\.1:[0-9]*/v2\)$|\1|p' "$WORK/sim.out")
+  if [ -z "$URL" ]; then echo "unexpected startup line: $(cat "$WORK/sim.out")" >&2; exit 125; fi
+  ROOT=${URL%/v2}
 }
 
 # status FILE curl-args...: the HTTP status; the body goes to FILE, the headers to FILE.h.

@@ -42,19 +42,26 @@ wait_until() {
 
 # start_sim [sim flags...]: starts the simulator on a free port; sets SIM_URL.
 start_sim() {
+  launch_sim "$CREATORSCORE_SIM" "$@"
+  export CREATORSCORE_BASE_URL="$SIM_URL"
+}
+
+# launch_sim BINARY [flags...]: starts either simulator on a free port and waits for its startup
+# line; sets SIM_PID and SIM_URL (the URL it prints); exit 125 (skipped) when it does not start.
+launch_sim() {
+  local binary=$1; shift
   if [ -n "$SIM_PID" ]; then stop_sim; fi
-  "$CREATORSCORE_SIM" --port 0 "$@" >"$WORK/sim.out" 2>"$WORK/sim.err" &
+  "$binary" --port 0 "$@" >"$WORK/sim.out" 2>"$WORK/sim.err" &
   SIM_PID=$!
   if wait_until "$TEST_WAIT_SECONDS" sim_listening; then
     SIM_URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$WORK/sim.out" | head -n1)
-    export CREATORSCORE_BASE_URL="$SIM_URL"
     return 0
   fi
   if kill -0 "$SIM_PID" 2>/dev/null; then
-    echo "creatorscore-sim did not say it was listening within ${TEST_WAIT_SECONDS}s:" \
+    echo "$(basename "$binary") did not say it was listening within ${TEST_WAIT_SECONDS}s:" \
       "$(cat "$WORK/sim.err")" >&2
   else
-    echo "creatorscore-sim exited before it listened: $(cat "$WORK/sim.err")" >&2
+    echo "$(basename "$binary") exited before it listened: $(cat "$WORK/sim.err")" >&2
   fi
   exit 125
 }
