@@ -518,3 +518,16 @@ void SqliteStore::save(const std::vector<const LookupRecord*>& records, const To
 }
 
 }  // namespace state
+
+namespace state {
+
+void SqliteStore::begin_start(std::string_view provider, const std::vector<const ProviderRecord*>& /*records*/) {
+  throw core::Fatal(core::ExitCode::cannot_write, "the state file " + path() + " cannot hold " +
+                                                      std::string(provider) + " records yet (schema v3)");
+}
+
+void SqliteStore::save_records(std::string_view provider, const std::vector<const ProviderRecord*>& records) {
+  begin_start(provider, records);
+}
+
+}  // namespace state

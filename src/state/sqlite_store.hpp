@@ -98,6 +98,10 @@ class SqliteStore final : public Store {
   // one transaction; durable (fsynced) when it returns.
   void save(const std::vector<const LookupRecord*>& records, const Totals& totals) override;
 
+  // Schema v3 (docs/providers.md, step 1) stores these; until then they refuse to write.
+  void begin_start(std::string_view provider, const std::vector<const ProviderRecord*>& records) override;
+  void save_records(std::string_view provider, const std::vector<const ProviderRecord*>& records) override;
+
   const std::string& path() const;
 
  private:

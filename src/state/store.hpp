@@ -5,9 +5,13 @@
 // keep no state, the SQLite store (state/sqlite_store) makes it survive SIGKILL.
 
 #include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "state/lookup_record.hpp"
+#include "state/provider_record.hpp"
 
 namespace state {
 
@@ -36,6 +40,19 @@ class Store {
   // Saves the records' current values and the totals in one transaction. Throws
   // core::Fatal(cannot_write) when the state cannot be written.
   virtual void save(const std::vector<const LookupRecord*>& records, const Totals& totals) = 0;
+
+  // ---- Providers other than CreatorScore (ProviderRecord), keyed by provider and lookup_key ----
+
+  // Write-ahead for a start made harmless to repeat by an idempotency key (CreatorAudit's
+  // POST /accounts): stores these records, with the key each will send, in one durable transaction
+  // before the request is sent. A kill after the request took effect leaves the key in the file,
+  // and the next invocation re-sends that same key, which the API answers as a replay. Throws
+  // core::Fatal(cannot_write) when the state cannot be written.
+  virtual void begin_start(std::string_view provider, const std::vector<const ProviderRecord*>& records) = 0;
+
+  // Upserts every field of these records in one durable transaction. Throws
+  // core::Fatal(cannot_write) when the state cannot be written.
+  virtual void save_records(std::string_view provider, const std::vector<const ProviderRecord*>& records) = 0;
 };
 
 // Keeps nothing beyond the process; counts calls so tests can check the write-ahead order.
@@ -50,6 +67,19 @@ class MemoryStore final : public Store {
     m_saved_records += records.size();
     m_totals = totals;
   }
+  void begin_start(std::string_view provider, const std::vector<const ProviderRecord*>& records) override {
+    ++m_starts;
+    keep(provider, records);
+  }
+  void save_records(std::string_view provider, const std::vector<const ProviderRecord*>& records) override {
+    ++m_record_saves;
+    keep(provider, records);
+  }
+
+  // What a state file would hold of each provider's records, by lookup_key (as last written).
+  const std::map<std::string, std::map<std::string, ProviderRecord>>& provider_file() const { return m_file; }
+  int starts() const { return m_starts; }
+  int record_saves() const { return m_record_saves; }
 
   int intents() const { return m_intents; }
   int saves() const { return m_saves; }
@@ -62,6 +92,16 @@ class MemoryStore final : public Store {
   int m_saves = 0;
   std::size_t m_saved_records = 0;
   Totals m_totals;
+  int m_starts = 0;
+  int m_record_saves = 0;
+  std::map<std::string, std::map<std::string, ProviderRecord>> m_file;
+
+  void keep(std::string_view provider, const std::vector<const ProviderRecord*>& records) {
+    auto& kept = m_file[std::string(provider)];
+    for (const ProviderRecord* record : records) {
+      kept[lookup_key(record->platform, record->handle)] = *record;
+    }
+  }
 };
 
 }  // namespace state

@@ -213,6 +213,10 @@ TEST_SUITE("engine::Engine when the state file cannot be written") {
       void save(const std::vector<const state::LookupRecord*>&, const state::Totals&) override {
         throw core::Fatal(core::ExitCode::incomplete, "held by another process");
       }
+      void begin_start(std::string_view, const std::vector<const state::ProviderRecord*>&) override {}
+      void save_records(std::string_view, const std::vector<const state::ProviderRecord*>&) override {
+        throw core::Fatal(core::ExitCode::incomplete, "held by another process");
+      }
     } broken;
     CHECK_THROWS_AS(h.run(broken, records), core::Fatal);
   }

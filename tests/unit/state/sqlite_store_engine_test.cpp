@@ -72,6 +72,12 @@ class DyingStore final : public state::Store {
     }
     m_inner.save(records, totals);
   }
+  void begin_start(std::string_view provider, const std::vector<const state::ProviderRecord*>& records) override {
+    m_inner.begin_start(provider, records);
+  }
+  void save_records(std::string_view provider, const std::vector<const state::ProviderRecord*>& records) override {
+    m_inner.save_records(provider, records);
+  }
   struct Killed {};
 
  private:

@@ -6,6 +6,7 @@
 // `file` is what a state file would hold (each record as last written), so a test can resume from
 // it as a new process would.
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,18 @@ class FillingStore final : public state::Store {
     ++saves;
   }
 
+  void begin_start(std::string_view /*provider*/, const std::vector<const state::ProviderRecord*>& records) override {
+    write("record a start about to be sent");
+    intents += static_cast<int>(records.size());
+  }
+
+  void save_records(std::string_view /*provider*/, const std::vector<const state::ProviderRecord*>& records) override {
+    write("save results");
+    for (const state::ProviderRecord* record : records) {
+      provider_file[record->index] = *record;
+    }
+  }
+
   // The disk is full from now on.
   void fill() { m_full = true; }
 
@@ -48,6 +61,7 @@ class FillingStore final : public state::Store {
   }
 
   std::vector<state::LookupRecord> file;
+  std::map<std::size_t, state::ProviderRecord> provider_file;  // by index
   state::Totals saved_totals;
   int saves = 0;
   int intents = 0;
