@@ -17,6 +17,7 @@
 #include "cli/state_failure.hpp"
 #include "cli/usage_errors.hpp"
 #include "creatorscore/client.hpp"
+#include "creatorscore/score_columns.hpp"
 #include "engine/engine.hpp"
 #include "http/client.hpp"
 #include "http/rate_limiter.hpp"
@@ -259,20 +260,13 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   write_options.path = options.output;
   write_options.format = format;
   write_options.formula_guard = !options.no_formula_guard;
-  write_options.include = options.include;
   auto reader = roster::RosterReader::open(index.path, loaded.options);
   if (!reader) {
     throw Fatal(reader.error().code, reader.error().message);
   }
-  const auto resolve = [&](const roster::CellLookup& cell) {
-    const auto found = index.find(cell);
-    if (!found) {
-      return output::LookupView{core::LookupStatus::error, "", "not in the roster index", "", std::nullopt};
-    }
-    const state::LookupRecord& record = records[*found];
-    return output::LookupView{record.status, record.creator_json, record.error, record.job_id, *found};
-  };
-  const auto written = output::write_enriched(write_options, **reader, resolve);
+  const creatorscore::ScoreColumns score_columns(records, options.include);
+  const auto locate = [&](const roster::CellLookup& cell) { return index.find(cell); };
+  const auto written = output::write_enriched(write_options, **reader, {&score_columns}, locate);
 
   // A run whose output could not be written has not delivered its results: it stays incomplete, so
   // running again (with a writable --output) resumes from the state file and writes them without

@@ -1,27 +1,16 @@
 #include "output/enriched_writer.hpp"
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string_view>
 
-#include "output/json_text.hpp"
+#include "core/platform.hpp"
 #include "util/atomic_file.hpp"
 #include "util/text.hpp"
 
 namespace output {
 
 namespace {
-
-using nlohmann::json;
-
-const std::vector<std::string> k_base_columns = {
-    "status",    "score",          "tier",         "content_risk", "brand_safety",   "sentiment",
-    "authenticity", "audience_quality", "community_trust", "roi_prediction", "knockouts", "display_name",
-    "followers", "last_scored_at", "public_profile_url", "error", "job_id"};
-
-const std::vector<std::string> k_agent_columns = {"content_risk",     "brand_safety",    "sentiment",     "authenticity",
-                                                  "audience_quality", "community_trust", "roi_prediction"};
 
 // What was made from the answers of recently written lookups, by their place in the roster index:
 // a roster naming a creator on many rows parses its JSON once rather than once a row (a
@@ -56,99 +45,6 @@ class RecentByLookup {
   Value m_unplaced;
 };
 
-json parse_creator(std::string_view creator_json) {
-  return creator_json.empty() ? json() : json::parse(creator_json, nullptr, false);
-}
-
-// JSON text as nlohmann's compact dump writes it, invalid UTF-8 replaced rather than refused.
-std::string json_dump(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-void append_json_string(std::string& out, std::string_view text) {
-  out += json_dump(json(std::string(text)));
-}
-
-// `text` as a JSON string, or null when empty.
-void append_json_string_or_null(std::string& out, std::string_view text) {
-  if (text.empty()) {
-    out += "null";
-  } else {
-    append_json_string(out, text);
-  }
-}
-
-// A lookup's creator as JSON text: its payload re-serialised (object keys sorted), or null when it
-// has none or it is not JSON.
-std::string creator_text(std::string_view creator_json) {
-  const json creator = parse_creator(creator_json);
-  return creator.is_discarded() ? "null" : json_dump(creator);
-}
-
-// A cell of a numeric column (score, the agent scores, followers): a JSON number only. Anything
-// else the API put there, a string above all ("85", "=1+1", "1e999"), is not written as a number
-// nor run as a formula: the cell stays empty (the JSON output keeps the payload as sent).
-std::string number_cell(const json& value) {
-  return value.is_number() ? json_text(value) : std::string();
-}
-
-// A cell of a text column: the API's value as text, through the guard when asked. A JSON number is
-// written as itself: it cannot start a formula.
-std::string text_cell(const json& value, bool guard) {
-  const std::string text = json_text(value);
-  return guard && !value.is_number() ? guard_formula(text) : text;
-}
-
-// The result cells of one lookup, in result_columns() order. Every cell made of API text goes
-// through the guard when asked (man/roster-enrich.1, "OUTPUT").
-std::vector<std::string> result_cells(const LookupView& view, const std::vector<std::string>& include, bool guard) {
-  std::vector<std::string> cells;
-  const json creator = parse_creator(view.creator_json);
-  const bool has_creator = creator.is_object();
-  const auto member = [](const json& object, const char* name) -> const json* {
-    const auto it = object.is_object() ? object.find(name) : object.end();
-    return it != object.end() ? &*it : nullptr;
-  };
-  const auto text_field = [&](const char* name) -> std::string {
-    const json* value = member(creator, name);
-    return value != nullptr ? text_cell(*value, guard) : "";
-  };
-  const auto number_field = [&](const json& object, const char* name) -> std::string {
-    const json* value = member(object, name);
-    return value != nullptr ? number_cell(*value) : "";
-  };
-  cells.emplace_back(core::status_name(view.status));
-  cells.push_back(number_field(creator, "score"));
-  cells.push_back(text_field("tier"));
-  const json* agents = member(creator, "agents");
-  for (const std::string& agent : k_agent_columns) {
-    cells.push_back(agents != nullptr ? number_field(*agents, agent.c_str()) : "");
-  }
-  std::string knockouts;
-  if (has_creator && creator.contains("knockouts") && creator["knockouts"].is_array()) {
-    std::vector<std::string> parts;
-    for (const json& item : creator["knockouts"]) {
-      parts.push_back(json_text(item));
-    }
-    knockouts = util::join(parts, "; ");
-    if (guard) knockouts = guard_formula(knockouts);
-  }
-  cells.push_back(knockouts);
-  cells.push_back(text_field("display_name"));
-  cells.push_back(number_field(creator, "followers"));
-  cells.push_back(text_field("last_scored_at"));
-  cells.push_back(text_field("public_profile_url"));
-  const auto guarded = [guard](std::string_view text) {
-    return guard ? guard_formula(std::string(text)) : std::string(text);
-  };
-  cells.push_back(guarded(view.error));
-  cells.push_back(view.status == core::LookupStatus::cached ? "" : guarded(view.job_id));
-  for (const std::string& name : include) {
-    cells.push_back(text_field(name.c_str()));
-  }
-  return cells;
-}
-
 std::string csv_field(std::string_view value, char delimiter) {
   const bool needs_quotes = value.find_first_of(std::string{delimiter, '"', '\r', '\n'}) != std::string_view::npos ||
                             (!value.empty() && (value.front() == ' ' || value.back() == ' '));
@@ -172,13 +68,6 @@ std::string csv_line(const std::vector<std::string>& cells, char delimiter) {
   return line + "\n";
 }
 
-LookupView view_of(const roster::CellLookup& lookup, const Resolver& resolve) {
-  if (!lookup.valid()) {
-    return LookupView{core::LookupStatus::invalid, "", lookup.invalid_reason, "", std::nullopt};
-  }
-  return resolve(lookup);
-}
-
 // Header names made unique for JSON keys: a repeated name gets `_2`, `_3`...
 std::vector<std::string> unique_keys(const std::vector<std::string>& header) {
   std::vector<std::string> keys;
@@ -196,12 +85,6 @@ std::vector<std::string> unique_keys(const std::vector<std::string>& header) {
 
 }  // namespace
 
-std::vector<std::string> result_columns(const std::vector<std::string>& include) {
-  std::vector<std::string> columns = k_base_columns;
-  columns.insert(columns.end(), include.begin(), include.end());
-  return columns;
-}
-
 std::string guard_formula(std::string text) {
   if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' || text[0] == '\t' ||
                         text[0] == '\r')) {
@@ -210,8 +93,10 @@ std::string guard_formula(std::string text) {
   return text;
 }
 
-util::Expected<WriteStats, std::string> write_enriched(const WriteOptions& options, roster::RosterReader& reader,
-                                                       const Resolver& resolve) {
+util::Expected<WriteStats, std::string> write_enriched(const WriteOptions& options,
+                                                       roster::RosterReader& reader,
+                                                       const std::vector<const ColumnGroup*>& groups,
+                                                       const Locate& locate) {
   auto file = util::AtomicFile::create(options.path);
   if (!file) {
     return util::unexpected(file.error());
@@ -219,23 +104,27 @@ util::Expected<WriteStats, std::string> write_enriched(const WriteOptions& optio
   const std::vector<std::string>& header = reader.header();
   const char delimiter = reader.delimiter();
   const bool wide = reader.layout() == roster::Layout::wide;
-  const std::vector<std::string> columns = result_columns(options.include);
+  std::vector<std::vector<std::string>> columns;
+  for (const ColumnGroup* group : groups) {
+    columns.push_back(group->columns());
+  }
 
-  // CSV header: input columns, then one result set (a set per platform column when wide); a
-  // result name that collides with an input column gets the prefix cs_.
+  // CSV header: input columns, then each group's set (a set per platform column when wide); a
+  // group's name that collides with an input column gets the group's prefix before it (cs_, ca_).
   std::set<std::string> taken;
   for (const std::string& name : header) {
     taken.insert(util::to_lower(name));
   }
-  const auto result_name = [&](const std::string& name) {
-    return taken.count(util::to_lower(name)) > 0 ? "cs_" + name : name;
-  };
-  std::vector<std::string> sets = wide ? reader.wide_columns() : std::vector<std::string>{""};
+  const std::vector<std::string> sets = wide ? reader.wide_columns() : std::vector<std::string>{""};
   if (options.format == Format::csv) {
     std::vector<std::string> names = header;
-    for (const std::string& set : sets) {
-      for (const std::string& column : columns) {
-        names.push_back(result_name(set.empty() ? column : util::to_lower(set) + "_" + column));
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const std::string prefix = groups[g]->collision_prefix();
+      for (const std::string& set : sets) {
+        for (const std::string& column : columns[g]) {
+          const std::string name = set.empty() ? column : util::to_lower(set) + "_" + column;
+          names.push_back(taken.count(util::to_lower(name)) > 0 ? prefix + name : name);
+        }
       }
     }
     file->write(csv_line(names, delimiter));
@@ -243,10 +132,21 @@ util::Expected<WriteStats, std::string> write_enriched(const WriteOptions& optio
     file->write("[");
   }
   const std::vector<std::string> keys = unique_keys(header);
+  const auto formatted = [guard = options.formula_guard](std::vector<Cell> cells) {
+    std::vector<std::string> texts;
+    texts.reserve(cells.size());
+    for (Cell& cell : cells) {
+      texts.push_back(guard && cell.kind == Cell::Kind::text ? guard_formula(std::move(cell.value))
+                                                             : std::move(cell.value));
+    }
+    return texts;
+  };
 
   WriteStats stats;
-  RecentByLookup<std::vector<std::string>> recent_cells;
-  RecentByLookup<std::string> recent_creators;  // creator_text() of each
+  // Per group: its formatted cells (CSV) or JSON members of recently written lookups.
+  std::vector<RecentByLookup<std::vector<std::string>>> recent_cells(groups.size());
+  std::vector<RecentByLookup<std::string>> recent_members(groups.size());
+  std::vector<std::optional<std::size_t>> places;
   roster::Row row;
   for (;;) {
     auto more = reader.next(row);
@@ -256,34 +156,39 @@ util::Expected<WriteStats, std::string> write_enriched(const WriteOptions& optio
     if (!*more) {
       break;
     }
+    places.clear();
+    for (const roster::CellLookup& lookup : row.lookups) {
+      places.push_back(lookup.valid() ? locate(lookup) : std::nullopt);
+    }
     if (options.format == Format::csv) {
       std::vector<std::string> cells = row.cells;
       cells.resize(std::max(cells.size(), header.size()));
-      for (const std::string& set : sets) {
-        const roster::CellLookup* match = nullptr;
-        for (const roster::CellLookup& lookup : row.lookups) {
-          if (set.empty() || lookup.column == set) {
-            match = &lookup;
-            break;
+      for (std::size_t g = 0; g < groups.size(); ++g) {
+        for (const std::string& set : sets) {
+          std::size_t match = 0;
+          while (match < row.lookups.size() && !set.empty() && row.lookups[match].column != set) {
+            ++match;
           }
-        }
-        if (match == nullptr) {
-          cells.insert(cells.end(), columns.size(), "");
-          if (!wide) {
-            cells[header.size()] = "invalid";  // a row that names nothing at all
+          if (match == row.lookups.size()) {
+            if (wide) {
+              cells.insert(cells.end(), columns[g].size(), "");
+            } else {
+              const std::vector<std::string> unnamed = formatted(groups[g]->cells_of_unnamed_row());
+              cells.insert(cells.end(), unnamed.begin(), unnamed.end());
+            }
+            continue;
           }
-          continue;
+          const roster::CellLookup& lookup = row.lookups[match];
+          const std::vector<std::string>& result = recent_cells[g].get(
+              places[match], [&] { return formatted(groups[g]->cells(lookup, places[match])); });
+          cells.insert(cells.end(), result.begin(), result.end());
         }
-        const LookupView view = view_of(*match, resolve);
-        const std::vector<std::string>& result = recent_cells.get(
-            view.lookup, [&] { return result_cells(view, options.include, options.formula_guard); });
-        cells.insert(cells.end(), result.begin(), result.end());
       }
       file->write(csv_line(cells, delimiter));
     } else {
-      // Written as text rather than built as a JSON tree and dumped: each lookup's creator is
-      // serialised once (recent_creators), and a row costs no tree of its own. The text is what
-      // the tree's dump was (unit "a JSON row is the text nlohmann's dump of it would be").
+      // Written as text rather than built as a JSON tree and dumped: each group's members of a
+      // lookup are made once (recent_members), and a row costs no tree of its own. The text is
+      // what the tree's dump was (unit "a JSON row is the text nlohmann's dump of it would be").
       std::string text = "{\"row\":" + std::to_string(row.record) + ",\"input\":{";
       for (std::size_t i = 0; i < keys.size(); ++i) {
         text += i == 0 ? "" : ",";
@@ -294,19 +199,15 @@ util::Expected<WriteStats, std::string> write_enriched(const WriteOptions& optio
       text += "},\"lookups\":[";
       for (std::size_t i = 0; i < row.lookups.size(); ++i) {
         const roster::CellLookup& lookup = row.lookups[i];
-        const LookupView view = view_of(lookup, resolve);
         text += i == 0 ? "{\"platform\":" : ",{\"platform\":";
         append_json_string_or_null(text, lookup.platform ? core::platform_name(*lookup.platform) : "");
         text += ",\"handle\":";
         append_json_string(text, lookup.handle);
-        text += ",\"status\":";
-        append_json_string(text, core::status_name(view.status));
-        text += ",\"creator\":";
-        text += recent_creators.get(view.lookup, [&] { return creator_text(view.creator_json); });
-        text += ",\"error\":";
-        append_json_string_or_null(text, view.error);
-        text += ",\"job_id\":";
-        append_json_string_or_null(text, view.job_id);
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+          text += ',';
+          text += recent_members[g].get(places[i],
+                                        [&] { return groups[g]->json_members(lookup, places[i]); });
+        }
         text += '}';
       }
       text += "]}";

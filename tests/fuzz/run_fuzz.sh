@@ -66,7 +66,10 @@ case "$target" in
     ;;
   writer)
     sources=("$root"/src/output/enriched_writer.cpp "$root"/src/output/format.cpp
-             "$root"/src/output/json_text.cpp
+             "$root"/src/output/json_text.cpp "$root"/src/output/column_group.cpp
+             "$root"/src/creatorscore/score_columns.cpp "$root"/src/creatoraudit/audit_columns.cpp
+             "$root"/src/creatoraudit/audit_record.cpp "$root"/src/creatoraudit/decode.cpp
+             "$root"/src/creatoraudit/types.cpp
              "$root"/src/roster/*.cpp "$root"/src/util/*.cpp "$root"/src/core/*.cpp)
     libs=(-lcsv)
     # Options byte 0 (CSV, guarded), an answer whose every field looks like a formula, the chunks.

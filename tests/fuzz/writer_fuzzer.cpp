@@ -2,14 +2,16 @@
 // JSON Lines. Never a crash, leak or undefined behaviour; no temporary file left; JSON output
 // parses back with one object per row; and with the formula guard on, no CSV cell whose text came
 // from the API starts with = + - @ TAB or CR unless it starts with ' (or is a plain JSON number,
-// which a spreadsheet reads as a number). Only the public headers (output/enriched_writer.hpp,
-// roster/roster.hpp): which columns the guard covers, and how, is the writer's business; that
-// every cell from the API comes out guarded is the contract (README, "Output").
+// which a spreadsheet reads as a number). Only the public headers (output/enriched_writer.hpp, the
+// two providers' column groups, roster/roster.hpp): which columns the guard covers, and how, is the
+// writer's business; that every cell from the API comes out guarded is the contract (README,
+// "Output").
 // Build and run with tests/fuzz/run_fuzz.sh writer.
 //
 // The input: [options byte] PAYLOAD \n%%\n JOB_ID \n%%\n ERROR \n%%\n ROSTER, where a missing
 // section is empty and an input with no separator is all roster. The options byte picks the format,
-// the guard, the statuses, --include fields and whether lookups have a place in the index.
+// the guard, the statuses, --include fields, whether lookups have a place in the index and whether
+// CreatorAudit's columns join (the payload is then also each lookup's metrics item).
 
 #include <dirent.h>
 #include <unistd.h>
@@ -27,6 +29,8 @@
 #include <string_view>
 #include <vector>
 
+#include "creatoraudit/audit_columns.hpp"
+#include "creatorscore/score_columns.hpp"
 #include "fuzz_work_dir.hpp"
 #include "output/enriched_writer.hpp"
 #include "roster/roster.hpp"
@@ -104,14 +108,23 @@ struct Answer {
   std::string payload, job_id, error;
 };
 
-void check_csv(const std::string& text, const roster::RosterReader& reader, std::size_t result_columns,
-               std::size_t rows, bool guard) {
+// `groups`: how many columns each group has, in order; the first of each set is its status.
+void check_csv(const std::string& text, const roster::RosterReader& reader,
+               const std::vector<std::size_t>& groups, std::size_t rows, bool guard) {
   const auto records = parse_csv(text, reader.delimiter());
   if (records.size() != rows + 1) {
     __builtin_trap();  // the header, then one record per row
   }
   const std::size_t sets = reader.layout() == roster::Layout::wide ? reader.wide_columns().size() : 1;
-  const std::size_t results = sets * result_columns;
+  std::vector<bool> ours;  // per result column: a status we write, not the API's text
+  for (const std::size_t columns : groups) {
+    for (std::size_t set = 0; set < sets; ++set) {
+      for (std::size_t i = 0; i < columns; ++i) {
+        ours.push_back(i == 0);
+      }
+    }
+  }
+  const std::size_t results = ours.size();
   if (records[0].size() != reader.header().size() + results) {
     __builtin_trap();
   }
@@ -124,8 +137,7 @@ void check_csv(const std::string& text, const roster::RosterReader& reader, std:
       __builtin_trap();  // a row may be longer than the header, never shorter
     }
     for (std::size_t i = cells.size() - results; i < cells.size(); ++i) {
-      const bool status_column = (i - (cells.size() - results)) % result_columns == 0;  // ours, not the API's
-      if (!status_column && starts_like_formula(cells[i]) && !is_json_number(cells[i])) {
+      if (!ours[i - (cells.size() - results)] && starts_like_formula(cells[i]) && !is_json_number(cells[i])) {
         std::fprintf(stderr, "unguarded API text in CSV row %zu, column %zu: %s\n", r, i, cells[i].c_str());
         __builtin_trap();
       }
@@ -187,28 +199,57 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                     output::Format::csv};
   options.format = formats[options_byte & 3];
   options.formula_guard = (options_byte & 4) == 0;
+  std::vector<std::string> include;
   if (options_byte & 8) {
-    options.include = {"narrative", "tier", "=cmd"};
+    include = {"narrative", "tier", "=cmd"};
   }
   const bool placed = (options_byte & 16) == 0;
+  const bool audit = (options_byte & 32) != 0;
   options.path = work_dir() + (options.format == output::Format::csv ? "/out.csv" : "/out.json");
 
   // The same lookup always gets the same answer and place, as from the state; the status varies
-  // by lookup, so one roster mixes cached, scored, failed and error rows.
+  // by lookup, so one roster mixes cached, scored, failed and error rows (and audit statuses).
   std::map<std::string, std::size_t> places;
-  const output::Resolver resolve = [&](const roster::CellLookup& lookup) {
-    const auto [it, added] = places.emplace(lookup.key(), places.size());
-    output::LookupView view;
-    view.status = static_cast<core::LookupStatus>((options_byte / 32 + it->second) % 9);
-    view.creator_json = answer.payload;
-    view.job_id = answer.job_id;
-    view.error = answer.error;
-    if (placed) {
-      view.lookup = it->second;
+  std::vector<state::LookupRecord> score_records;
+  std::vector<creatoraudit::AuditRecord> audit_records;
+  {
+    auto first_pass = roster::RosterReader::open(roster_path, roster_options);  // opened once already
+    if (!first_pass) {
+      return 0;
     }
-    return view;
+    roster::Row row;
+    for (auto more = (*first_pass)->next(row); more && *more; more = (*first_pass)->next(row)) {
+      for (const roster::CellLookup& lookup : row.lookups) {
+        if (!lookup.valid() || !places.emplace(lookup.key(), places.size()).second) {
+          continue;
+        }
+        const std::size_t place = places.size() - 1;
+        state::LookupRecord& record = score_records.emplace_back();
+        record.status = static_cast<core::LookupStatus>((options_byte / 32 + place) % 9);
+        record.creator_json = answer.payload;
+        record.job_id = answer.job_id;
+        record.error = answer.error;
+        creatoraudit::AuditRecord& audit_record = audit_records.emplace_back();
+        audit_record.status = static_cast<creatoraudit::AuditStatus>((options_byte / 64 + place) % 7);
+        audit_record.error = answer.error;
+        audit_record.account_id = answer.job_id;
+        audit_record.last_scrape_time = answer.error;
+        audit_record.period = answer.job_id;
+        audit_record.metrics_json = answer.payload;
+      }
+    }
+  }
+  const creatorscore::ScoreColumns score_columns(score_records, include);
+  const creatoraudit::AuditColumns audit_columns(audit_records);
+  std::vector<const output::ColumnGroup*> groups = {&score_columns};
+  if (audit) {
+    groups.push_back(&audit_columns);
+  }
+  const auto locate = [&](const roster::CellLookup& lookup) -> std::optional<std::size_t> {
+    const auto found = places.find(lookup.key());
+    return placed && found != places.end() ? std::optional<std::size_t>(found->second) : std::nullopt;
   };
-  const auto written = output::write_enriched(options, **reader, resolve);
+  const auto written = output::write_enriched(options, **reader, groups, locate);
   for (const std::string& name : entries(work_dir())) {
     if (name != "roster.csv" && name != "out.csv" && name != "out.json") {
       __builtin_trap();  // a temporary file left behind
@@ -217,8 +258,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (written) {
     const std::string text = read_file(options.path);
     if (options.format == output::Format::csv) {
-      check_csv(text, **reader, output::result_columns(options.include).size(), written->rows,
-                options.formula_guard);
+      std::vector<std::size_t> columns;
+      for (const output::ColumnGroup* group : groups) {
+        columns.push_back(group->columns().size());
+      }
+      check_csv(text, **reader, columns, written->rows, options.formula_guard);
     } else {
       check_json(text, options.format, written->rows);
     }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/platform.hpp"
+#include "creatorscore/score_columns.hpp"
 #include "output/enriched_writer.hpp"
 #include "roster/roster_test_support.hpp"
 
@@ -29,24 +30,27 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
-// Writes `roster` in `format` with every lookup answered as scored; `place` gives each handle its
-// place in the index (nullopt: none, so nothing can be reused).
+// Writes `roster` in `format` through CreatorScore's columns, with every lookup answered as
+// scored; `place` gives each handle its place in the index (and the record's).
 std::string write(const roster_test::TempDir& dir, const std::string& roster, output::Format format,
-                  const std::function<std::optional<std::size_t>(const std::string&)>& place) {
+                  const std::function<std::size_t(const std::string&)>& place) {
   const std::string path = dir.write("roster.csv", roster);
   auto reader = roster::RosterReader::open(path, roster::Options{});
   REQUIRE(reader);
-  std::map<std::string, std::pair<std::string, std::string>> answers;  // payload and job, alive for the views
+  std::vector<state::LookupRecord> records;
+  const auto locate = [&](const roster::CellLookup& lookup) -> std::optional<std::size_t> {
+    const std::size_t at = place(lookup.handle);
+    records.resize(std::max(records.size(), at + 1));
+    records[at].status = core::LookupStatus::scored;
+    records[at].creator_json = creator_json(lookup.handle);
+    records[at].job_id = "job-" + lookup.handle;
+    return at;
+  };
   output::WriteOptions options;
   options.path = (dir.path() / "out").string();
   options.format = format;
-  const auto resolve = [&](const roster::CellLookup& lookup) {
-    auto& [payload, job] = answers[lookup.handle];
-    payload = creator_json(lookup.handle);
-    job = "job-" + lookup.handle;
-    return output::LookupView{core::LookupStatus::scored, payload, "", job, place(lookup.handle)};
-  };
-  REQUIRE(output::write_enriched(options, **reader, resolve));
+  const creatorscore::ScoreColumns columns(records, {});
+  REQUIRE(output::write_enriched(options, **reader, {&columns}, locate));
   return read_file(options.path);
 }
 
@@ -55,7 +59,8 @@ std::string write(const roster_test::TempDir& dir, const std::string& roster, ou
 TEST_SUITE("output::write_enriched") {
   TEST_CASE("rows naming the same lookup, or lookups sharing a cache slot, each get their own answer") {
     // Handles a and b sit 4,096 places apart in the index: one slot of the writer's cache (4,096
-    // slots), taken in turn. c and d are named again and again from nearby places.
+    // slots), taken in turn. c and d are named again and again from nearby places. The same roster
+    // with every lookup in a slot of its own is the reference.
     roster_test::TempDir dir;
     const std::map<std::string, std::size_t> places = {{"aaa", 5}, {"bb", 5 + 4096}, {"c", 6}, {"dddd", 7}};
     std::string roster = "name,platform,handle\n";
@@ -67,9 +72,10 @@ TEST_SUITE("output::write_enriched") {
       CAPTURE(static_cast<int>(format));
       const std::string placed =
           write(dir, roster, format, [&](const std::string& handle) { return places.at(handle); });
-      const std::string unplaced =
-          write(dir, roster, format, [](const std::string&) { return std::optional<std::size_t>(); });
-      CHECK(placed == unplaced);  // reusing answers changes nothing
+      const std::map<std::string, std::size_t> apart = {{"aaa", 0}, {"bb", 1}, {"c", 2}, {"dddd", 3}};
+      const std::string unshared =
+          write(dir, roster, format, [&](const std::string& handle) { return apart.at(handle); });
+      CHECK(placed == unshared);  // sharing a slot changes nothing
     }
     // And the answers are the rows' own: each CSV line carries its handle's display name and job.
     const std::string csv =
@@ -109,11 +115,14 @@ TEST_SUITE("output::write_enriched") {
       output::WriteOptions options;
       options.path = (dir.path() / "out.csv").string();
       options.formula_guard = guard;
-      options.include = {"narrative"};
-      const auto resolve = [&](const roster::CellLookup&) {
-        return output::LookupView{core::LookupStatus::scored, payload, "=err", "=job-1", std::nullopt};
-      };
-      REQUIRE(output::write_enriched(options, **reader, resolve));
+      std::vector<state::LookupRecord> records(1);
+      records[0].status = core::LookupStatus::scored;
+      records[0].creator_json = payload;
+      records[0].error = "=err";
+      records[0].job_id = "=job-1";
+      const creatorscore::ScoreColumns columns(records, {"narrative"});
+      const auto first = [](const roster::CellLookup&) { return std::optional<std::size_t>(0); };
+      REQUIRE(output::write_enriched(options, **reader, {&columns}, first));
       std::istringstream lines(read_file(options.path));
       std::string header;
       std::string row;
@@ -174,18 +183,37 @@ TEST_SUITE("output::write_enriched") {
         {"eve", R"({"nested":{"b":{"d":1,"c":[]},"a":null},"followers":12345678.9})"},
     };
     const std::string path = dir.write("roster.csv", roster);
+    struct View {
+      core::LookupStatus status;
+      std::string creator_json, error, job_id;
+    };
     const auto answer = [&](const roster::CellLookup& lookup) {
       const auto found = payloads.find(lookup.handle);
-      const std::string_view payload = found == payloads.end() ? std::string_view() : found->second;
-      return output::LookupView{core::LookupStatus::scored, payload, lookup.handle == "cy" ? "odd \"answer\"" : "",
-                                lookup.handle == "bo" ? "" : "job-1", std::nullopt};
+      return View{core::LookupStatus::scored, found == payloads.end() ? std::string() : found->second,
+                  lookup.handle == "cy" ? "odd \"answer\"" : "", lookup.handle == "bo" ? "" : "job-1"};
+    };
+    // Each handle its own record, in the order first met; none shares a place.
+    std::vector<state::LookupRecord> records;
+    std::map<std::string, std::size_t> places;
+    const auto locate = [&](const roster::CellLookup& lookup) -> std::optional<std::size_t> {
+      const auto [it, added] = places.emplace(lookup.handle, records.size());
+      if (added) {
+        const View view = answer(lookup);
+        state::LookupRecord& record = records.emplace_back();
+        record.status = view.status;
+        record.creator_json = view.creator_json;
+        record.error = view.error;
+        record.job_id = view.job_id;
+      }
+      return it->second;
     };
     auto reader = roster::RosterReader::open(path, roster::Options{});
     REQUIRE(reader);
     output::WriteOptions options;
     options.path = (dir.path() / "out.jsonl").string();
     options.format = output::Format::jsonl;
-    REQUIRE(output::write_enriched(options, **reader, answer));
+    const creatorscore::ScoreColumns columns(records, {});
+    REQUIRE(output::write_enriched(options, **reader, {&columns}, locate));
 
     auto again = roster::RosterReader::open(path, roster::Options{});
     REQUIRE(again);
@@ -203,9 +231,8 @@ TEST_SUITE("output::write_enriched") {
       object["input"] = input;
       ordered_json lookups = ordered_json::array();
       for (const roster::CellLookup& lookup : row.lookups) {
-        const output::LookupView view =
-            lookup.valid() ? answer(lookup)
-                           : output::LookupView{core::LookupStatus::invalid, "", lookup.invalid_reason, "", {}};
+        const View view = lookup.valid() ? answer(lookup)
+                                         : View{core::LookupStatus::invalid, "", lookup.invalid_reason, ""};
         ordered_json entry;
         entry["platform"] = lookup.platform ? json(std::string(core::platform_name(*lookup.platform))) : json();
         entry["handle"] = lookup.handle;
