@@ -30,10 +30,6 @@ roster::CellLookup valid_cell() {
 const std::vector<std::string> k_fixed = {"audit_status", "audit_error", "audit_account_id",
                                           "audit_last_scrape_time", "audit_period"};
 
-}  // namespace audit_columns_test
-
-using namespace audit_columns_test;
-
 TEST_SUITE("creatoraudit::AuditColumns") {
   TEST_CASE("no metrics in the run: only the five fixed columns") {
     std::vector<creatoraudit::AuditRecord> records(2);
@@ -152,3 +148,5 @@ TEST_SUITE("creatoraudit::AuditColumns") {
     CHECK_FALSE(creatoraudit::parse_audit_status("scored"));
   }
 }
+
+}  // namespace audit_columns_test

@@ -97,10 +97,6 @@ state::LookupRecord score_record(std::string handle) {
   return record;
 }
 
-}  // namespace column_groups_test
-
-using namespace column_groups_test;
-
 TEST_SUITE("output::write_enriched column groups") {
   TEST_CASE("a group's numbers are written as they are, its text guarded, its empty cells empty") {
     roster_test::TempDir dir;
@@ -253,3 +249,5 @@ TEST_SUITE("output::write_enriched column groups") {
     CHECK(lookup["audit"]["metrics"]["views"] == 10);
   }
 }
+
+}  // namespace column_groups_test
