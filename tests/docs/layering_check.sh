@@ -103,6 +103,11 @@ fresh_tree
 sed -i 's/^\(| `src\/core\/` |.*| \)util |$/\1util, ghost |/' "$scratch/tree/ARCHITECTURE.md"
 expect_failure "an unknown folder in the table fails" "'ghost' (src/core/, 'may include')"
 
+fresh_tree
+mkdir "$scratch/tree/src/providers"
+expect_failure "a src/ folder without a row in the table fails" \
+  "src/providers/ has no row in ARCHITECTURE.md's folder table"
+
 # The link check (docs.layering_links) on tiny folder libraries: util's object calls into core's.
 fresh_tree
 libraries="$scratch/libraries"
