@@ -17,18 +17,21 @@ fresh_tree() {
   cp "$root/tests/docs/layering_allowlist.txt" "$scratch/tree/tests/docs/"
 }
 
-# expect_failure NAME WANT: the check fails on the scratch tree and its output has WANT.
-expect_failure() {
+# check_case NAME WANT [OPTION...]: layering.py [OPTION...] on the scratch tree fails and says WANT,
+# or, with WANT empty, passes.
+check_case() {
   local name=$1 want=$2 output status=0
-  output=$(python3 "$root/tests/docs/layering.py" "$scratch/tree" 2>&1) || status=$?
-  if [ "$status" -ne 0 ] && grep -qF -- "$want" <<<"$output"; then
+  output=$(python3 "$root/tests/docs/layering.py" "${@:3}" "$scratch/tree" 2>&1) || status=$?
+  if { [ -z "$want" ] && [ "$status" -eq 0 ]; } ||
+     { [ -n "$want" ] && [ "$status" -ne 0 ] && grep -qF -- "$want" <<<"$output"; }; then
     echo "ok - $name"
   else
-    echo "FAIL - $name: want a failure saying '$want', got exit $status:" >&2
+    echo "FAIL - $name: want ${want:+a failure saying }'${want:-a pass}', got exit $status:" >&2
     echo "$output" >&2
     failures=$((failures + 1))
   fi
 }
+expect_failure() { check_case "$1" "$2"; }
 
 # add_include FILE LINE: appends an #include line to src/FILE of the scratch tree; prints its number.
 add_include() {
@@ -37,55 +40,32 @@ add_include() {
 }
 
 fresh_tree
-if output=$(python3 "$root/tests/docs/layering.py" "$scratch/tree" 2>&1); then
-  echo "ok - the untouched tree passes"
-else
-  echo "FAIL - the untouched tree fails:" >&2
-  echo "$output" >&2
-  failures=$((failures + 1))
-fi
+check_case "the untouched tree passes" ""
 
-fresh_tree
-line=$(add_include state/schema.cpp '#include "engine/observer.hpp"')
-expect_failure "state/ including engine/ fails" \
-  "src/state/schema.cpp:$line: #include engine/observer.hpp: src/state/ may include only core, util"
+# include_case NAME FILE INCLUDE WANT: INCLUDE appended to src/FILE fails, saying
+# "src/FILE:LINE: #include WANT".
+include_case() {
+  fresh_tree
+  local line
+  line=$(add_include "$2" "$3")
+  expect_failure "$1" "src/$2:$line: #include $4"
+}
 
-fresh_tree
-line=$(add_include output/format.cpp '#include "engine/engine.hpp"')
-expect_failure "output/ including an engine header other than observer.hpp and provider.hpp fails" \
-  "src/output/format.cpp:$line: #include engine/engine.hpp: src/output/ may include only"
-
-fresh_tree
-line=$(add_include output/format.hpp '#include "cli/app.hpp"')
-expect_failure "a header outside cli/ including cli/ fails" \
-  "src/output/format.hpp:$line: #include cli/app.hpp: nothing includes cli/"
-
-fresh_tree
-line=$(add_include engine/engine.cpp '#include <sqlite3.h>')
-expect_failure "sqlite3.h outside state/ fails" \
-  "src/engine/engine.cpp:$line: #include sqlite3.h: sqlite3.h only in .cpp files of state/"
-
-fresh_tree
-line=$(add_include state/store.hpp '#include <sqlite3.h>')
-expect_failure "sqlite3.h in a header of state/ fails" "src/state/store.hpp:$line: #include sqlite3.h"
-
-fresh_tree
-line=$(add_include roster/handle.cpp '#include <curl/curl.h>')
-expect_failure "curl.h outside http/ fails" "src/roster/handle.cpp:$line: #include curl/curl.h"
-
-fresh_tree
-line=$(add_include output/format.cpp '#include <CLI/CLI.hpp>')
-expect_failure "CLI11 outside cli/ fails" "src/output/format.cpp:$line: #include CLI/CLI.hpp"
-
-fresh_tree
-line=$(add_include creatorscore/types.hpp '#include <nlohmann/json.hpp>')
-expect_failure "nlohmann/json in a creatorscore/ header fails" \
-  "src/creatorscore/types.hpp:$line: #include nlohmann/json.hpp"
-
-fresh_tree
-line=$(add_include engine/engine.cpp '#include "http/transport.hpp"')
-expect_failure "an allowlisted file's new violation fails" \
-  "src/engine/engine.cpp:$line: #include http/transport.hpp"
+include_case "state/ including engine/ fails" state/schema.cpp '#include "engine/observer.hpp"' \
+  "engine/observer.hpp: src/state/ may include only core, util"
+include_case "output/ including an engine header other than observer.hpp and provider.hpp fails" \
+  output/format.cpp '#include "engine/engine.hpp"' "engine/engine.hpp: src/output/ may include only"
+include_case "a header outside cli/ including cli/ fails" output/format.hpp '#include "cli/app.hpp"' \
+  "cli/app.hpp: nothing includes cli/"
+include_case "sqlite3.h outside state/ fails" engine/engine.cpp '#include <sqlite3.h>' \
+  "sqlite3.h: sqlite3.h only in .cpp files of state/"
+include_case "sqlite3.h in a header of state/ fails" state/store.hpp '#include <sqlite3.h>' "sqlite3.h"
+include_case "curl.h outside http/ fails" roster/handle.cpp '#include <curl/curl.h>' "curl/curl.h"
+include_case "CLI11 outside cli/ fails" output/format.cpp '#include <CLI/CLI.hpp>' "CLI/CLI.hpp"
+include_case "nlohmann/json in a creatorscore/ header fails" creatorscore/types.hpp \
+  '#include <nlohmann/json.hpp>' "nlohmann/json.hpp"
+include_case "an allowlisted file's new violation fails" engine/engine.cpp '#include "http/transport.hpp"' \
+  "http/transport.hpp"
 
 fresh_tree
 entry=$(grep -m1 -n '^src/' "$scratch/tree/tests/docs/layering_allowlist.txt")
@@ -117,33 +97,24 @@ echo 'int layering_core_probe(void); int layering_util_probe(void) { return laye
   >"$scratch/util_probe.c"
 echo 'int layering_util_probe(void); int layering_core_user(void) { return layering_util_probe(); }' \
   >"$scratch/core_user.c"
-for probe in core_probe util_probe core_user; do cc -c "$scratch/$probe.c" -o "$scratch/$probe.o"; done
+echo 'int layering_util_probe(void) { return 2; }' >"$scratch/util_leaf.c"
+for probe in core_probe util_probe core_user util_leaf; do
+  cc -c "$scratch/$probe.c" -o "$scratch/$probe.o"
+done
 make_libraries() {  # make_libraries CORE_OBJECTS UTIL_OBJECTS: every other folder's library is empty
   rm -f "$libraries"/*.a
-  for folder in $(grep -o '^| `src/[a-z_]*/`' "$scratch/tree/ARCHITECTURE.md" | sed 's/^| `src\///; s/\/`$//'); do
+  local folder folders
+  folders=$(grep -o '^| `src/[a-z_]*/`' "$scratch/tree/ARCHITECTURE.md" | sed 's/^| `src\///; s/\/`$//')
+  for folder in $folders; do
     ar rcs "$libraries/libroster_enrich_$folder.a"
   done
   ar rcs "$libraries/libroster_enrich_core.a" $1
   ar rcs "$libraries/libroster_enrich_util.a" $2
 }
-make_libraries "$scratch/core_probe.o $scratch/core_user.o" "$scratch/util_probe.o"
-status=0
-output=$(python3 "$root/tests/docs/layering.py" --libraries "$libraries" "$scratch/tree" 2>&1) || status=$?
-if [ "$status" -ne 0 ] && grep -qF "libroster_enrich_util.a(util_probe.o) uses 1 symbol(s) of core" <<<"$output" &&
-   ! grep -q "libroster_enrich_core.a" <<<"$output"; then
-  echo "ok - util's object using core's symbol fails the link check; core using util's passes"
-else
-  echo "FAIL - the link check on util using core: exit $status:" >&2
-  echo "$output" >&2
-  failures=$((failures + 1))
-fi
-make_libraries "$scratch/core_probe.o $scratch/core_user.o" ""
-if output=$(python3 "$root/tests/docs/layering.py" --libraries "$libraries" "$scratch/tree" 2>&1); then
-  echo "ok - the link check passes when every folder uses only what it may link"
-else
-  echo "FAIL - the link check fails on allowed libraries:" >&2
-  echo "$output" >&2
-  failures=$((failures + 1))
-fi
+make_libraries "$scratch/core_probe.o" "$scratch/util_probe.o"
+check_case "util's object using core's symbol fails the link check" \
+  "libroster_enrich_util.a(util_probe.o) uses 1 symbol(s) of core" --libraries "$libraries"
+make_libraries "$scratch/core_probe.o $scratch/core_user.o" "$scratch/util_leaf.o"
+check_case "core's object using util's symbol passes the link check" "" --libraries "$libraries"
 
 [ "$failures" -eq 0 ] || { echo "$failures case(s) failed" >&2; exit 1; }
