@@ -18,6 +18,7 @@
 #include "cli/usage_errors.hpp"
 #include "creatorscore/client.hpp"
 #include "creatorscore/score_columns.hpp"
+#include "creatorscore/score_provider.hpp"
 #include "engine/engine.hpp"
 #include "http/client.hpp"
 #include "http/rate_limiter.hpp"
@@ -54,8 +55,8 @@ util::Duration duration_option(const std::string& text, const char* flag) {
   return *parsed;
 }
 
-engine::EngineConfig engine_config(const RunOptions& options, const creatorscore::Pricing& pricing) {
-  engine::EngineConfig config;
+creatorscore::ScoreRunConfig engine_config(const RunOptions& options, const creatorscore::Pricing& pricing) {
+  creatorscore::ScoreRunConfig config;
   config.batch_size = static_cast<std::size_t>(options.batch_size);
   config.poll_interval = duration_option(options.poll_interval, "--poll-interval");
   config.slow_poll_interval = duration_option(options.slow_poll_interval, "--slow-poll-interval");
@@ -199,7 +200,7 @@ output::ProgressStyle progress_style(const GlobalOptions& global) {
 ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   const output::Format format = output_format(options);
   // Every flag is checked before the roster is read or the API contacted.
-  engine::EngineConfig config = engine_config(options, creatorscore::Pricing::vendor_table());
+  creatorscore::ScoreRunConfig config = engine_config(options, creatorscore::Pricing::vendor_table());
   const std::atomic<bool>& stop_flag = install_stop_handlers();
 
   LoadedRoster loaded = load_roster(options.roster);
@@ -239,9 +240,11 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
                                                       std::chrono::duration<double, std::milli>(
                                                           1000.0 * session.clock().time_scale())));
   std::vector<state::LookupRecord>& records = run_state.records();
-  engine::Engine run_engine(session.api(), run_state.store(), session.clock(), printer, config);
-  run_engine.set_balance(account->balance);
-  run_engine.set_stats_source([&session] { return session.http().stats(); });
+  engine::Engine run_engine(session.clock(), printer, config);
+  creatorscore::ScoreProvider score(run_engine, session.api(), run_state.store(), session.clock(), printer, config,
+                                    records);
+  score.set_balance(account->balance);
+  score.set_stats_source([&session] { return session.http().stats(); });
   session.http().set_wait_observer([&printer](const http::WaitNotice& notice) {
     const bool capped = notice.kind == http::WaitNotice::Kind::retry_after_capped;
     printer.on_coded_warning(notice.message, capped ? "retry_after_capped" : "wait_past_deadline",
@@ -252,7 +255,7 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
     // The engine stops at the deadline between requests; a retry's wait past it is not made either.
     session.http().set_deadline(session.clock().now() + *config.deadline);
   }
-  const engine::RunOutcome outcome = run_engine.run(records);
+  const engine::RunOutcome outcome = creatorscore::run_alone(run_engine, score);
   printer.finish();
 
   // Write the output whatever the outcome: a result the API gave is never lost.

@@ -9,8 +9,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/platform.hpp"
+#include "engine/provider.hpp"
 #include "util/clock.hpp"
 
 namespace engine {
@@ -34,6 +36,9 @@ struct Progress {
   util::Duration elapsed{0};
   std::uint64_t requests = 0;
   std::uint64_t rate_limit_waits = 0;
+  // Each provider's own counts (Provider::progress), in the order the run was given them. The
+  // fields above are CreatorScore's (ProgressSource, engine.hpp), as the live line prints them.
+  std::vector<ProviderProgress> providers;
 
   std::size_t done() const { return cached + scored + failed + not_found + errors; }
 };

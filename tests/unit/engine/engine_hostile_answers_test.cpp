@@ -120,7 +120,7 @@ std::vector<std::string> polled_ids(const TamperedHarness& h) {
 
 // Runs for at most 6 virtual hours: an engine that would poll forever ends interrupted instead.
 engine::RunOutcome run_bounded(TamperedHarness& h, std::vector<state::LookupRecord>& records,
-                               const engine::EngineConfig& config = {}) {
+                               const creatorscore::ScoreRunConfig& config = {}) {
   h.clock.stop_at(test::at(std::chrono::hours(6)));
   return h.run(records, config);
 }
@@ -244,7 +244,7 @@ TEST_SUITE("engine::Engine on hostile answers") {
       }
     };
     auto records = numbered_lookups(2, core::Platform::tiktok, "c");
-    engine::EngineConfig config;
+    creatorscore::ScoreRunConfig config;
     config.batch_size = 1;
     run_bounded(h, records, config);
 
@@ -356,7 +356,7 @@ TEST_SUITE("engine::Engine on hostile answers") {
       }
     };
     auto records = numbered_lookups(2, core::Platform::tiktok, "c");
-    engine::EngineConfig config;
+    creatorscore::ScoreRunConfig config;
     config.batch_size = 1;
     h.run(records, config);
 

@@ -193,7 +193,7 @@ TEST_SUITE("engine::Engine on a scripted API") {
     ScriptedHarness h;
     h.api.script("c0", 1, [](util::Duration age) { return age >= 20min ? done() : in_flight(1); });
     auto records = numbered_lookups(1, core::Platform::tiktok, "c");
-    engine::EngineConfig config;
+    creatorscore::ScoreRunConfig config;
     config.poll_interval = 2min;
     config.slow_after = 10min;
     config.slow_poll_interval = 7min;
@@ -307,7 +307,7 @@ TEST_SUITE("engine::Engine on a scripted API") {
       h.api.script("c" + std::to_string(i), 30, [](util::Duration) { return done(); });
     }
     auto records = numbered_lookups(100, core::Platform::tiktok, "c");
-    engine::EngineConfig config;
+    creatorscore::ScoreRunConfig config;
     config.batch_size = 40;
     h.run(records, config);
     CHECK(h.api.list_sizes("/creators/bulk", "creators") == std::vector<std::size_t>{40, 40, 20});
@@ -361,7 +361,7 @@ TEST_SUITE("engine::Engine on a scripted API") {
     ScriptedHarness h;
     h.api.script("c0", 30, [](util::Duration age) { return age >= 90min ? done() : in_flight(30); });
     auto records = numbered_lookups(1, core::Platform::tiktok, "c");
-    engine::EngineConfig config;
+    creatorscore::ScoreRunConfig config;
     config.deadline = 150s;
     const auto outcome = h.run(records, config);
     CHECK(outcome.ending == engine::RunOutcome::Ending::deadline);
@@ -377,7 +377,7 @@ TEST_SUITE("engine::Engine on a scripted API") {
     h.api.script("c0", 30, [](util::Duration) { return in_flight(30); });
     h.api.script("c1", 30, [](util::Duration) { return in_flight(30); });
     auto records = numbered_lookups(2, core::Platform::tiktok, "c");
-    engine::EngineConfig config;
+    creatorscore::ScoreRunConfig config;
     config.batch_size = 1;
     config.deadline = 5min;
     h.http_client.set_deadline(at(5min));

@@ -9,6 +9,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "creatorscore/score_provider.hpp"
 #include "engine/engine.hpp"
 #include "support/filling_store.hpp"
 #include "support/lookup_records.hpp"
@@ -53,13 +54,14 @@ struct Harness : test::SimStack {
   explicit Harness(sim::SimConfig config = vendor_rules()) : test::SimStack(std::move(config)) {}
 
   engine::RunOutcome run(state::Store& store, std::vector<state::LookupRecord>& records,
-                         engine::EngineConfig config = batches_of_10()) {
-    engine::Engine engine(api, store, clock, observer, config);
-    return engine.run(records);
+                         creatorscore::ScoreRunConfig config = batches_of_10()) {
+    engine::Engine engine(clock, observer, config);
+    creatorscore::ScoreProvider score(engine, api, store, clock, observer, config, records);
+    return creatorscore::run_alone(engine, score);
   }
 
-  static engine::EngineConfig batches_of_10() {
-    engine::EngineConfig config;
+  static creatorscore::ScoreRunConfig batches_of_10() {
+    creatorscore::ScoreRunConfig config;
     config.batch_size = 10;
     return config;
   }
@@ -193,7 +195,7 @@ TEST_SUITE("engine::Engine when the state file cannot be written") {
     Harness h(config);
     auto records = numbered_lookups(20);
     test::FillingStore store(records, 1);
-    engine::EngineConfig engine_config = Harness::batches_of_10();
+    creatorscore::ScoreRunConfig engine_config = Harness::batches_of_10();
     engine_config.deadline = 20min;
     const auto outcome = h.run(store, records, engine_config);
     CHECK(outcome.ending == engine::RunOutcome::Ending::deadline);

@@ -5,9 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include "creatorscore/client.hpp"
-#include "engine/batch_planner.hpp"
+#include "creatorscore/batch_planner.hpp"
+#include "creatorscore/score_provider.hpp"
 #include "engine/engine.hpp"
-#include "engine/poll_scheduler.hpp"
+#include "creatorscore/poll_scheduler.hpp"
 #include "http/client.hpp"
 #include "sim/model.hpp"
 #include "support/manual_clock.hpp"
@@ -67,10 +68,11 @@ struct SimHarness : test::SimStack {
   explicit SimHarness(sim::SimConfig config = {}, std::size_t client_rate_limit = 120)
       : test::SimStack(std::move(config), client_rate_limit) {}
 
-  engine::RunOutcome run(std::vector<state::LookupRecord>& records, engine::EngineConfig config = {}) {
-    engine::Engine engine(api, store, clock, observer, config);
-    engine.set_stats_source([this] { return http_client.stats(); });
-    auto outcome = engine.run(records);
+  engine::RunOutcome run(std::vector<state::LookupRecord>& records, creatorscore::ScoreRunConfig config = {}) {
+    engine::Engine engine(clock, observer, config);
+    creatorscore::ScoreProvider score(engine, api, store, clock, observer, config, records);
+    score.set_stats_source([this] { return http_client.stats(); });
+    auto outcome = creatorscore::run_alone(engine, score);
     progress = engine.progress();
     return outcome;
   }
@@ -166,7 +168,7 @@ TEST_SUITE("engine::Engine") {
     // So its end is seen within seconds, not one slow cadence tick later.
     const util::Duration lag = polls.back() - (util::TimePoint{} + util::Duration(80min));
     CHECK(lag >= util::Duration(0s));
-    CHECK(lag <= engine::k_end_margin + util::Duration(2s));
+    CHECK(lag <= creatorscore::k_end_margin + util::Duration(2s));
   }
 
   TEST_CASE("run: --max-credits shrinks batches and skips what does not fit") {
@@ -174,7 +176,7 @@ TEST_SUITE("engine::Engine") {
     config.cached_percent = 0;
     SimHarness h(config);
     auto records = numbered_lookups(4, core::Platform::youtube);  // 3 credits each, worst case 12
-    engine::EngineConfig engine_config;
+    creatorscore::ScoreRunConfig engine_config;
     engine_config.max_credits = 7;
     const auto outcome = h.run(records, engine_config);
     CHECK(count_status(records, LookupStatus::scored) == 2);
@@ -227,7 +229,7 @@ TEST_SUITE("engine::Engine") {
     config.max_job = 90min;
     SimHarness h(config);
     auto records = numbered_lookups(5);
-    engine::EngineConfig engine_config;
+    creatorscore::ScoreRunConfig engine_config;
     engine_config.deadline = 20min;
     const auto outcome = h.run(records, engine_config);
     CHECK(outcome.ending == engine::RunOutcome::Ending::deadline);
@@ -268,7 +270,7 @@ TEST_SUITE("engine::Engine") {
   TEST_CASE("run: --include fetches the extra fields once the score is in") {
     SimHarness h;
     auto records = numbered_lookups(3);
-    engine::EngineConfig engine_config;
+    creatorscore::ScoreRunConfig engine_config;
     engine_config.include = {"narrative"};
     h.run(records, engine_config);
     for (const auto& record : records) {
@@ -280,9 +282,10 @@ TEST_SUITE("engine::Engine") {
   TEST_CASE("run: a rejected key ends the run with exit 77") {
     SimHarness h;
     creatorscore::Client wrong(h.http_client, "http://127.0.0.1:1", "sk_wrong");
-    engine::Engine engine(wrong, h.store, h.clock, h.observer, {});
+    engine::Engine engine(h.clock, h.observer, {});
     auto records = numbered_lookups(2);
-    const auto outcome = engine.run(records);
+    creatorscore::ScoreProvider score(engine, wrong, h.store, h.clock, h.observer, {}, records);
+    const auto outcome = creatorscore::run_alone(engine, score);
     CHECK(outcome.ending == engine::RunOutcome::Ending::fatal);
     CHECK(outcome.fatal_code == core::ExitCode::key_rejected);
   }
@@ -304,7 +307,7 @@ TEST_SUITE("engine::Engine progress") {
       records[i].index = i;
     }
     h.observer.watched = &records;
-    engine::EngineConfig engine_config;
+    creatorscore::ScoreRunConfig engine_config;
     engine_config.batch_size = 7;
     engine_config.max_credits = 20;
     engine_config.include = {"narrative"};
@@ -324,15 +327,15 @@ TEST_SUITE("engine::Engine progress") {
   }
 }
 
-TEST_SUITE("engine::plan_batch") {
+TEST_SUITE("creatorscore::plan_batch") {
   TEST_CASE("plan_batch: a dear lookup is passed over for cheaper ones behind it") {
     auto records = numbered_lookups(3);
     records[0].platform = core::Platform::youtube;
-    const auto plan = engine::plan_batch(records, creatorscore::Pricing::vendor_table(), 100, 2);
+    const auto plan = creatorscore::plan_batch(records, creatorscore::Pricing::vendor_table(), 100, 2);
     CHECK(plan.indices == std::vector<std::size_t>{1, 2});
     CHECK(plan.worst_case == 2);
-    CHECK_FALSE(engine::plan_batch(records, creatorscore::Pricing::vendor_table(), 100, 0).indices.size());
-    CHECK(engine::plan_batch(records, creatorscore::Pricing::vendor_table(), 100, 0).budget_exhausted);
+    CHECK_FALSE(creatorscore::plan_batch(records, creatorscore::Pricing::vendor_table(), 100, 0).indices.size());
+    CHECK(creatorscore::plan_batch(records, creatorscore::Pricing::vendor_table(), 100, 0).budget_exhausted);
   }
 
   TEST_CASE("plan_batch: starts at `from` and says where the first unsubmitted lookup is") {
@@ -341,18 +344,18 @@ TEST_SUITE("engine::plan_batch") {
     records[1].status = LookupStatus::cached;
     records[4].status = LookupStatus::error;
     const auto pricing = creatorscore::Pricing::vendor_table();
-    const auto from_start = engine::plan_batch(records, pricing, 2, std::nullopt);
+    const auto from_start = creatorscore::plan_batch(records, pricing, 2, std::nullopt);
     CHECK(from_start.indices == std::vector<std::size_t>{2, 3});
     CHECK(from_start.first_waiting == 2);
-    const auto later = engine::plan_batch(records, pricing, 100, std::nullopt, 3);
+    const auto later = creatorscore::plan_batch(records, pricing, 100, std::nullopt, 3);
     CHECK(later.indices == std::vector<std::size_t>{3, 5});
     CHECK(later.first_waiting == 3);
     records[0].platform = core::Platform::youtube;  // too dear for the budget, still waiting
     records[0].status = LookupStatus::unsubmitted;
-    const auto passed_over = engine::plan_batch(records, pricing, 100, 1);
+    const auto passed_over = creatorscore::plan_batch(records, pricing, 100, 1);
     CHECK(passed_over.indices == std::vector<std::size_t>{2});
     CHECK(passed_over.first_waiting == 0);
-    const auto none = engine::plan_batch(records, pricing, 100, std::nullopt, 6);
+    const auto none = creatorscore::plan_batch(records, pricing, 100, std::nullopt, 6);
     CHECK(none.indices.empty());
     CHECK(none.first_waiting == 6);
     CHECK_FALSE(none.budget_exhausted);

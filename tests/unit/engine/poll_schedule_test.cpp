@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/poll_scheduler.hpp"
+#include "creatorscore/poll_scheduler.hpp"
 #include "support/manual_clock.hpp"
 
 using namespace std::chrono_literals;
@@ -27,7 +27,7 @@ class RandomJobs {
 
   // Gives the record a random state a run can reach: mostly a pending job with zero, one or two
   // reports (the second consistent with an eta off by a factor, sometimes not), else final.
-  void reshape(state::LookupRecord& record, std::optional<engine::EtaReport>& earlier, std::size_t i) {
+  void reshape(state::LookupRecord& record, std::optional<creatorscore::EtaReport>& earlier, std::size_t i) {
     record = {};
     record.index = i;
     record.handle = "h" + std::to_string(i);
@@ -55,7 +55,7 @@ class RandomJobs {
     }
     const util::Duration span = seconds_between(5, 900);
     const double rate = std::uniform_real_distribution<double>(0.3, 2.4)(m_random);
-    earlier = engine::EtaReport{reported - span,
+    earlier = creatorscore::EtaReport{reported - span,
                                 eta + std::chrono::round<util::Duration>(std::chrono::duration<double>(
                                           rate * std::chrono::duration<double>(span).count()))};
   }
@@ -64,10 +64,10 @@ class RandomJobs {
   std::mt19937 m_random;
 };
 
-void check_same_answers(const engine::EngineConfig& config, const engine::PollSchedule& schedule,
-                        const std::vector<state::LookupRecord>& records, const engine::EtaHistory& history,
+void check_same_answers(const creatorscore::ScoreConfig& config, const creatorscore::PollSchedule& schedule,
+                        const std::vector<state::LookupRecord>& records, const creatorscore::EtaHistory& history,
                         RandomJobs& random) {
-  engine::PollSchedule fresh;
+  creatorscore::PollSchedule fresh;
   fresh.rank_all(config, records, history);
   for (const std::size_t max_ids : {std::size_t{3}, std::size_t{100}}) {
     const auto due = fresh.next_due(max_ids);
@@ -85,22 +85,22 @@ void check_same_answers(const engine::EngineConfig& config, const engine::PollSc
 
 }  // namespace
 
-TEST_SUITE("engine::PollSchedule") {
+TEST_SUITE("creatorscore::PollSchedule") {
   TEST_CASE("PollSchedule: re-ranking what each request touched answers as ranking every job afresh") {
-    engine::EngineConfig quick;
+    creatorscore::ScoreConfig quick;
     quick.poll_interval = 2min;
     quick.slow_after = 10min;
     quick.slow_poll_interval = 7min;
-    for (const engine::EngineConfig& config : {engine::EngineConfig{}, quick}) {
+    for (const creatorscore::ScoreConfig& config : {creatorscore::ScoreConfig{}, quick}) {
       for (unsigned seed = 1; seed <= 20; ++seed) {
         CAPTURE(seed);
         RandomJobs random(seed);
         std::vector<state::LookupRecord> records(150);
-        engine::EtaHistory history(records.size());
+        creatorscore::EtaHistory history(records.size());
         for (std::size_t i = 0; i < records.size(); ++i) {
           random.reshape(records[i], history[i], i);
         }
-        engine::PollSchedule schedule;
+        creatorscore::PollSchedule schedule;
         schedule.rank_all(config, records, history);
         check_same_answers(config, schedule, records, history, random);
         for (int request = 0; request < 40; ++request) {
@@ -117,7 +117,7 @@ TEST_SUITE("engine::PollSchedule") {
   }
 
   TEST_CASE("PollSchedule: a job that ended leaves the ranking; none pending means nothing due") {
-    engine::EngineConfig config;
+    creatorscore::ScoreConfig config;
     std::vector<state::LookupRecord> records(2);
     for (std::size_t i = 0; i < records.size(); ++i) {
       records[i].status = LookupStatus::pending;
@@ -125,8 +125,8 @@ TEST_SUITE("engine::PollSchedule") {
       records[i].submitted_at = at(0s);
       records[i].last_polled_at = at(std::chrono::seconds(10 * i));
     }
-    engine::EtaHistory history(records.size());
-    engine::PollSchedule schedule;
+    creatorscore::EtaHistory history(records.size());
+    creatorscore::PollSchedule schedule;
     schedule.rank_all(config, records, history);
     CHECK(schedule.next_due(100) == at(70s));  // both within the grouping window: the later one
     CHECK(schedule.jobs_to_poll(config, records, history, at(70s), 100) == std::vector<std::size_t>{0, 1});

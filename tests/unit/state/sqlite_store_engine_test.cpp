@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "creatorscore/client.hpp"
+#include "creatorscore/score_provider.hpp"
 #include "engine/engine.hpp"
 #include "http/client.hpp"
 #include "sim/model.hpp"
@@ -38,9 +39,10 @@ struct Harness : test::SimStack {
   Harness() : test::SimStack(sim_config(), 120, k_marker_key) {}
 
   engine::RunOutcome run(state::Store& store, std::vector<state::LookupRecord>& records) {
-    engine::Engine engine(api, store, clock, observer, {});
-    engine.set_stats_source([this] { return http_client.stats(); });
-    return engine.run(records);
+    engine::Engine engine(clock, observer, {});
+    creatorscore::ScoreProvider score(engine, api, store, clock, observer, {}, records);
+    score.set_stats_source([this] { return http_client.stats(); });
+    return creatorscore::run_alone(engine, score);
   }
 
   std::int64_t charged() { return stats()["credits_charged_total"].get<std::int64_t>(); }

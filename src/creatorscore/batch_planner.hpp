@@ -11,7 +11,7 @@
 #include "creatorscore/types.hpp"
 #include "state/lookup_record.hpp"
 
-namespace engine {
+namespace creatorscore {
 
 struct BatchPlan {
   std::vector<std::size_t> indices;  // into the records
@@ -22,9 +22,9 @@ struct BatchPlan {
 
 // `budget_left` nullopt: no --max-credits. A lookup too dear for what remains is passed over so a
 // cheaper one behind it can still go; when none fits, budget_exhausted is set. `from`: where to
-// start looking, when no record before it is unsubmitted (the engine passes the last plan's
+// start looking, when no record before it is unsubmitted (the provider passes the last plan's
 // first_waiting, so a run's planning is not quadratic in its lookups).
 BatchPlan plan_batch(const std::vector<state::LookupRecord>& records, const creatorscore::Pricing& pricing,
                      std::size_t batch_size, std::optional<std::int64_t> budget_left, std::size_t from = 0);
 
-}  // namespace engine
+}  // namespace creatorscore

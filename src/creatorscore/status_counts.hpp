@@ -12,7 +12,7 @@
 #include "engine/observer.hpp"
 #include "state/lookup_record.hpp"
 
-namespace engine {
+namespace creatorscore {
 
 class StatusCounts {
  public:
@@ -23,7 +23,7 @@ class StatusCounts {
 
   std::size_t of(core::LookupStatus status) const { return m_counts[slot(status)]; }
   // Sets the status fields of `progress` (unique to skipped).
-  void fill(Progress& progress) const;
+  void fill(engine::Progress& progress) const;
 
  private:
   static constexpr std::size_t k_statuses = static_cast<std::size_t>(core::LookupStatus::error) + 1;
@@ -33,4 +33,4 @@ class StatusCounts {
   std::vector<core::LookupStatus> m_counted_as;  // per record, the status it is counted under
 };
 
-}  // namespace engine
+}  // namespace creatorscore

@@ -1,9 +1,9 @@
-#include "engine/poll_scheduler.hpp"
+#include "creatorscore/poll_scheduler.hpp"
 
 #include <algorithm>
 #include <chrono>
 
-namespace engine {
+namespace creatorscore {
 
 namespace {
 
@@ -76,7 +76,7 @@ std::optional<EndEstimate> predicted_end(const state::LookupRecord& record, cons
                      to_duration(remaining * seconds(k_eta_noise) / fall)};
 }
 
-util::TimePoint refine_by(const EngineConfig& config, util::TimePoint submitted_at, util::TimePoint end) {
+util::TimePoint refine_by(const ScoreConfig& config, util::TimePoint submitted_at, util::TimePoint end) {
   const util::Duration slack = k_end_margin + k_group_window;
   const util::TimePoint young = end - slack - config.poll_interval;
   if (young + k_group_window - submitted_at < config.slow_after) {
@@ -85,17 +85,17 @@ util::TimePoint refine_by(const EngineConfig& config, util::TimePoint submitted_
   return end - slack - std::max(config.poll_interval, config.slow_poll_interval);
 }
 
-util::Duration cadence(const EngineConfig& config, util::TimePoint submitted_at, util::TimePoint now) {
+util::Duration cadence(const ScoreConfig& config, util::TimePoint submitted_at, util::TimePoint now) {
   return now - submitted_at < config.slow_after ? config.poll_interval : config.slow_poll_interval;
 }
 
-util::TimePoint earliest_poll(const EngineConfig& config, const state::LookupRecord& record) {
+util::TimePoint earliest_poll(const ScoreConfig& config, const state::LookupRecord& record) {
   const util::TimePoint submitted = record.submitted_at.value_or(util::TimePoint{});
   const util::TimePoint last = record.last_polled_at.value_or(submitted);
   return last + cadence(config, submitted, last);
 }
 
-util::TimePoint next_useful_poll(const EngineConfig& config, const state::LookupRecord& record,
+util::TimePoint next_useful_poll(const ScoreConfig& config, const state::LookupRecord& record,
                                  const std::optional<EtaReport>& earlier) {
   const util::TimePoint allowed = earliest_poll(config, record);
   const std::optional<EndEstimate> end = predicted_end(record, earlier);
@@ -113,7 +113,7 @@ util::TimePoint next_useful_poll(const EngineConfig& config, const state::Lookup
 
 bool PollSchedule::ByDue::operator()(const PollCandidate& a, const PollCandidate& b) const { return by_due(a, b); }
 
-void PollSchedule::rank(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
+void PollSchedule::rank(const ScoreConfig& config, const std::vector<state::LookupRecord>& records,
                         const EtaHistory& history, std::size_t index) {
   if (m_due_of.size() < records.size()) {
     m_due_of.resize(records.size());
@@ -129,7 +129,7 @@ void PollSchedule::rank(const EngineConfig& config, const std::vector<state::Loo
   }
 }
 
-void PollSchedule::rank_all(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
+void PollSchedule::rank_all(const ScoreConfig& config, const std::vector<state::LookupRecord>& records,
                             const EtaHistory& history) {
   m_ranked.clear();
   m_due_of.assign(records.size(), std::nullopt);
@@ -152,7 +152,7 @@ std::optional<util::TimePoint> PollSchedule::next_due(std::size_t max_ids) const
   return due;
 }
 
-std::vector<std::size_t> PollSchedule::jobs_to_poll(const EngineConfig& config,
+std::vector<std::size_t> PollSchedule::jobs_to_poll(const ScoreConfig& config,
                                                      const std::vector<state::LookupRecord>& records,
                                                      const EtaHistory& history, util::TimePoint now,
                                                      std::size_t max_ids) const {
@@ -194,4 +194,4 @@ std::vector<std::size_t> PollSchedule::jobs_to_poll(const EngineConfig& config,
   return chosen;
 }
 
-}  // namespace engine
+}  // namespace creatorscore

@@ -1,6 +1,6 @@
-#include "engine/status_counts.hpp"
+#include "creatorscore/status_counts.hpp"
 
-namespace engine {
+namespace creatorscore {
 
 using core::LookupStatus;
 
@@ -23,7 +23,7 @@ void StatusCounts::recount(const std::vector<state::LookupRecord>& records, std:
   }
 }
 
-void StatusCounts::fill(Progress& p) const {
+void StatusCounts::fill(engine::Progress& p) const {
   p.unique = m_counted_as.size();
   p.cached = of(LookupStatus::cached);
   p.scored = of(LookupStatus::scored);
@@ -35,4 +35,4 @@ void StatusCounts::fill(Progress& p) const {
   p.skipped = of(LookupStatus::skipped);
 }
 
-}  // namespace engine
+}  // namespace creatorscore

@@ -3,7 +3,7 @@
 // When each job is worth a request, following the vendor's guidance (creatorscore-v1.md, "Polling
 // guidance"): at most every poll_interval while a job is younger than slow_after, then every
 // slow_poll_interval, guided by the eta_seconds it reports. Pure functions of the records, the
-// earlier reports the engine remembers and the instant, so the schedule is tested without a network.
+// earlier reports the provider remembers and the instant, so the schedule is tested without a network.
 //
 // The eta is off by a factor that stays the same for a job (up to a third either way), so one
 // report cannot say when a job ends, but two can: the eta falls at that factor per second of real
@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/engine_config.hpp"
+#include "creatorscore/score_config.hpp"
 #include "state/lookup_record.hpp"
 
-namespace engine {
+namespace creatorscore {
 
 // A job's report: at `at`, it said it would end `eta` later.
 struct EtaReport {
@@ -83,14 +83,14 @@ struct EndEstimate {
 std::optional<EndEstimate> predicted_end(const state::LookupRecord& record, const std::optional<EtaReport>& earlier);
 
 // The cadence of a job submitted at `submitted_at`, at instant `now`.
-util::Duration cadence(const EngineConfig& config, util::TimePoint submitted_at, util::TimePoint now);
+util::Duration cadence(const ScoreConfig& config, util::TimePoint submitted_at, util::TimePoint now);
 
 // The first instant the cadence allows another poll of `record` (a pending job).
-util::TimePoint earliest_poll(const EngineConfig& config, const state::LookupRecord& record);
+util::TimePoint earliest_poll(const ScoreConfig& config, const state::LookupRecord& record);
 
 // The latest instant a poll leaves a poll at `end` allowed by the cadence, even if its request
 // waits out a grouping window.
-util::TimePoint refine_by(const EngineConfig& config, util::TimePoint submitted_at, util::TimePoint end);
+util::TimePoint refine_by(const ScoreConfig& config, util::TimePoint submitted_at, util::TimePoint end);
 
 // When `record` is worth a request of its own, never before earliest_poll:
 // - one report or none: as soon as the cadence allows; the answer is the second report that
@@ -101,7 +101,7 @@ util::TimePoint refine_by(const EngineConfig& config, util::TimePoint submitted_
 //   comes too early and waits a whole cadence tick);
 // - otherwise k_end_margin after its predicted end.
 
-util::TimePoint next_useful_poll(const EngineConfig& config, const state::LookupRecord& record,
+util::TimePoint next_useful_poll(const ScoreConfig& config, const state::LookupRecord& record,
                                  const std::optional<EtaReport>& earlier);
 
 // A pending job and the instant it is worth a request (its next_useful_poll).
@@ -112,14 +112,14 @@ struct PollCandidate {
 
 // The pending jobs ranked by next_useful_poll, the earliest first. A job's next_useful_poll
 // depends on its record and its earlier report alone, never on the instant, so the ranking changes
-// only where a request changed a record: the engine re-ranks those (rank) rather than every job
+// only where a request changed a record: the provider re-ranks those (rank) rather than every job
 // for each request and each wake-up. Re-ranked that way, it answers as one ranked afresh.
 class PollSchedule {
  public:
   // Ranks every record afresh (the start of a run).
-  void rank_all(const EngineConfig& config, const std::vector<state::LookupRecord>& records, const EtaHistory& history);
+  void rank_all(const ScoreConfig& config, const std::vector<state::LookupRecord>& records, const EtaHistory& history);
   // Ranks the record at `index` again: to call whenever it or its entry in `history` changed.
-  void rank(const EngineConfig& config, const std::vector<state::LookupRecord>& records, const EtaHistory& history,
+  void rank(const ScoreConfig& config, const std::vector<state::LookupRecord>& records, const EtaHistory& history,
             std::size_t index);
 
   // The instant the next request should go: the latest next_useful_poll among the jobs due within
@@ -132,7 +132,7 @@ class PollSchedule {
   // the cadence allows whose poll now would not hold back their poll at the predicted end (a fresh
   // report sharpens the prediction), the nearest to their end first. The jobs not yet due are
   // looked at only when the due ones leave room for extras.
-  std::vector<std::size_t> jobs_to_poll(const EngineConfig& config, const std::vector<state::LookupRecord>& records,
+  std::vector<std::size_t> jobs_to_poll(const ScoreConfig& config, const std::vector<state::LookupRecord>& records,
                                         const EtaHistory& history, util::TimePoint now, std::size_t max_ids) const;
 
  private:
@@ -143,4 +143,4 @@ class PollSchedule {
   std::vector<std::optional<util::TimePoint>> m_due_of;  // per record, its place in m_ranked if ranked
 };
 
-}  // namespace engine
+}  // namespace creatorscore

@@ -1,6 +1,6 @@
-#include "engine/batch_planner.hpp"
+#include "creatorscore/batch_planner.hpp"
 
-namespace engine {
+namespace creatorscore {
 
 BatchPlan plan_batch(const std::vector<state::LookupRecord>& records, const creatorscore::Pricing& pricing,
                      std::size_t batch_size, std::optional<std::int64_t> budget_left, std::size_t from) {
@@ -26,4 +26,4 @@ BatchPlan plan_batch(const std::vector<state::LookupRecord>& records, const crea
   return plan;
 }
 
-}  // namespace engine
+}  // namespace creatorscore
