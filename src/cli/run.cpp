@@ -211,6 +211,7 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   ApiSession session(global, base_url, read_api_key(global), &stop_flag);
   const char* no_color = std::getenv("NO_COLOR");
   output::ProgressPrinter printer(stderr, progress_style(global), no_color == nullptr || *no_color == '\0');
+  printer.set_api_clock([&session] { return session.clock().now(); });  // the live line's countdown
 
   // The state file is locked and opened before any request (PRODUCT.md, "The run", step 1).
   RunState run_state(options, index, base_url, session.clock().now());
