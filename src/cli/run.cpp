@@ -243,8 +243,7 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   run_engine.set_balance(account->balance);
   run_engine.set_stats_source([&session] { return session.http().stats(); });
   session.http().set_wait_observer([&printer](const http::WaitNotice& notice) {
-    const bool capped = notice.kind == http::WaitNotice::Kind::retry_after_capped;
-    printer.on_coded_warning(notice.message, capped ? "retry_after_capped" : "wait_past_deadline",
+    printer.on_coded_warning(notice.message, std::string(http::wait_notice_code(notice.kind)),
                              {{"asked_ms", notice.asked.count()}, {"cap_ms", notice.cap.count()},
                               {"waiting_ms", notice.waiting.count()}});
   });
