@@ -94,20 +94,17 @@ TEST_CASE("progress printer: the countdown follows the API clock and the ETA the
   CHECK(live_read_back(file).find("next poll in 10m") != std::string::npos);
 
   // Two rounds of results, a minute apart: 3 lookups a minute after the first round, 4 left.
-  steady += 1s;
-  api_now = util::TimePoint{util::Duration(600'000)};
-  p.elapsed = 10min;
-  p.scored = 3;
-  p.in_flight = 7;
-  p.next_poll = util::TimePoint{util::Duration(630'000)};
-  printer.on_progress(p);
-  steady += 1s;
-  api_now = util::TimePoint{util::Duration(660'000)};
-  p.elapsed = 11min;
-  p.scored = 6;
-  p.in_flight = 4;
-  p.next_poll = util::TimePoint{util::Duration(675'000)};
-  printer.on_progress(p);
+  const auto round_of_results = [&](std::int64_t at_ms, std::size_t scored, std::int64_t next_poll_ms) {
+    steady += 1s;
+    api_now = util::TimePoint{util::Duration(at_ms)};
+    p.elapsed = util::Duration(at_ms);
+    p.scored = scored;
+    p.in_flight = 10 - scored;
+    p.next_poll = util::TimePoint{util::Duration(next_poll_ms)};
+    printer.on_progress(p);
+  };
+  round_of_results(600'000, 3, 630'000);
+  round_of_results(660'000, 6, 675'000);
   const std::string text = live_read_back(file);
   const std::string last = text.substr(text.rfind('\r'));
   CHECK(last.find("ETA 1m20s") != std::string::npos);
