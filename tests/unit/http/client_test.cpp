@@ -193,7 +193,8 @@ TEST_SUITE("http::Client") {
   TEST_CASE("send: an unreachable host is said at once, on the first attempt, with the retry to come") {
     Stack s;
     std::vector<std::pair<http::WaitNotice, util::TimePoint>> notices;
-    s.client.set_wait_observer([&](const http::WaitNotice& notice) { notices.emplace_back(notice, s.clock.now()); });
+    s.client.set_wait_observer(
+        [&](const http::WaitNotice& notice) { notices.emplace_back(notice, s.clock.now()); });
     const http::Error refused{http::ErrorKind::connect, "Connection refused (api.test)"};
     s.transport.push(util::unexpected(refused));
     s.transport.push(util::unexpected(refused));
