@@ -16,6 +16,7 @@ packages=(
   dpkg-dev file              # cpack's .deb: dpkg-shlibdeps computes Depends, `file` finds the ELF files
   man-db                     # the package test reads the installed page with `man -l`
   zsh                        # the zsh completion test
+  tmux                       # integration.live_line_tmux reads the live line off a terminal
   time                       # /usr/bin/time: peak RSS of a run in the limits suite
 )
 

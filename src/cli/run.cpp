@@ -213,6 +213,7 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   ApiSession session(global, base_url, read_api_key(global), &stop_flag);
   const char* no_color = std::getenv("NO_COLOR");
   output::ProgressPrinter printer(stderr, progress_style(global), no_color == nullptr || *no_color == '\0');
+  printer.set_api_clock([&session] { return session.clock().now(); });  // the live line's countdown
 
   // The state file is locked and opened before any request (PRODUCT.md, "The run", step 1).
   RunState run_state(options, index, base_url, session.clock().now());
@@ -246,8 +247,7 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   score.set_balance(account->balance);
   score.set_stats_source([&session] { return session.http().stats(); });
   session.http().set_wait_observer([&printer](const http::WaitNotice& notice) {
-    const bool capped = notice.kind == http::WaitNotice::Kind::retry_after_capped;
-    printer.on_coded_warning(notice.message, capped ? "retry_after_capped" : "wait_past_deadline",
+    printer.on_coded_warning(notice.message, std::string(http::wait_notice_code(notice.kind)),
                              {{"asked_ms", notice.asked.count()}, {"cap_ms", notice.cap.count()},
                               {"waiting_ms", notice.waiting.count()}});
   });

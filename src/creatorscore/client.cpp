@@ -20,6 +20,16 @@ std::string where(const http::Request& request) {
          (path == std::string::npos ? url : url.substr(path));
 }
 
+// "/prefix/api/v1/account": the URL without scheme, credentials, host or query.
+std::string url_path(std::string_view url) {
+  if (const auto scheme = url.find("://"); scheme != std::string_view::npos) {
+    url = url.substr(scheme + 3);
+    const auto slash = url.find('/');
+    url = slash == std::string_view::npos ? std::string_view("/") : url.substr(slash);
+  }
+  return std::string(url.substr(0, url.find('?')));
+}
+
 // The error for a request that got no usable answer, in one line naming the request, the HTTP
 // status and the API's code where there was one.
 ApiError failure_error(const http::Failure& failure, const http::Request& request, const std::string& host) {
@@ -135,6 +145,14 @@ util::Expected<Account, ApiError> Client::account() {
   auto response = perform(m_http, request, http::url_host(m_base_url));
   if (!response) {
     return util::unexpected(response.error());
+  }
+  if (response->status == 404) {
+    // The account always exists for a key: a 404 on the first request says that nothing serves
+    // the API under this base URL, most often a missing or extra path prefix.
+    return util::unexpected(ApiError{ApiErrorKind::bad_response, 404, {},
+                                     "GET " + url_path(request.url) + " answered HTTP 404: no CreatorScore API "
+                                     "there; is --base-url right? It is the API's root, to which /api/v1/... "
+                                     "is added (for example https://creatorscore.io)"});
   }
   if (response->status != 200) {
     return util::unexpected(ApiError{ApiErrorKind::bad_response, response->status, {},

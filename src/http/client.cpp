@@ -54,12 +54,35 @@ std::optional<WaitNotice> wait_notice(const RetryDecision& decision, const Retry
   return notice;
 }
 
+// The host could not be reached (refused, DNS) and the client will try again: said at once, with
+// what it does next, so a person does not watch a silent terminal until the last attempt.
+WaitNotice unreachable_notice(const Error& error, const RetryDecision& decision, const RetryConfig& config,
+                              int attempt) {
+  WaitNotice notice;
+  notice.kind = WaitNotice::Kind::unreachable;
+  notice.asked = decision.delay;
+  notice.waiting = decision.delay;
+  notice.message = "cannot reach the API: " + error.message + "; retrying in " +
+                   util::format_duration(decision.delay) + " (attempt " + std::to_string(attempt) + " of " +
+                   std::to_string(config.max_attempts) + " failed)";
+  return notice;
+}
+
 bool is_retryable_transport_error(ErrorKind kind) {
   return kind == ErrorKind::connect || kind == ErrorKind::timeout || kind == ErrorKind::dropped ||
          kind == ErrorKind::other;
 }
 
 }  // namespace
+
+std::string_view wait_notice_code(WaitNotice::Kind kind) {
+  switch (kind) {
+    case WaitNotice::Kind::retry_after_capped: return "retry_after_capped";
+    case WaitNotice::Kind::past_deadline: return "wait_past_deadline";
+    case WaitNotice::Kind::unreachable: return "host_unreachable";
+  }
+  return "wait";
+}
 
 Client::Client(Transport& transport, util::Clock& clock, Pacer& limiter, RetryPolicy policy)
     : m_transport(transport), m_clock(clock), m_limiter(limiter), m_policy(policy) {}
@@ -156,6 +179,8 @@ util::Expected<Response, Failure> Client::send(const Request& request, const Bod
     if (const auto notice = wait_notice(decision, m_policy.config(), request, past_deadline);
         notice && m_wait_observer) {
       m_wait_observer(*notice);
+    } else if (!result && result.error().kind == ErrorKind::connect && !past_deadline && m_wait_observer) {
+      m_wait_observer(unreachable_notice(result.error(), decision, m_policy.config(), attempt));
     }
     if (past_deadline) {
       failure.kind = FailureKind::deadline;

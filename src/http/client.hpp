@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "http/pacer.hpp"
 #include "http/rate_limiter.hpp"
@@ -58,16 +59,21 @@ struct ExchangeEvent {
   util::Duration elapsed{0};  // until its answer came back: the instant the rate limiter counts it from
 };
 
-// A wait the server asked for (Retry-After) that the client shortens to its cap, or a wait of any
-// kind it refuses because it would pass the deadline: said in the log, never done silently.
+// A wait the server asked for (Retry-After) that the client shortens to its cap, a wait of any
+// kind it refuses because it would pass the deadline, or a retry after the host could not be
+// reached (refused, DNS): said in the log, never done silently. The last at once, on the first
+// attempt, rather than only when the retries run out half a minute later (curl --retry does alike).
 struct WaitNotice {
-  enum class Kind { retry_after_capped, past_deadline };
+  enum class Kind { retry_after_capped, past_deadline, unreachable };
   Kind kind = Kind::retry_after_capped;
   std::string message;         // one line for the log
   util::Duration asked{0};     // what the server asked for (Retry-After) or the back-off drawn
   util::Duration cap{0};       // RetryConfig::max_retry_after
   util::Duration waiting{0};   // what the client waits instead; 0 when it stops
 };
+
+// The notice's `code` in JSON logs: retry_after_capped, wait_past_deadline, host_unreachable.
+std::string_view wait_notice_code(WaitNotice::Kind kind);
 
 class Client {
  public:

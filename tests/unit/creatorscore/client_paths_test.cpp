@@ -1,5 +1,6 @@
 // The paths creatorscore::Client builds: whatever a handle or a job id holds, the request goes to
-// the endpoint meant (GET /creators/{platform}/{handle}, GET /jobs/{job_id}), never to another one.
+// the endpoint meant (GET /creators/{platform}/{handle}, GET /jobs/{job_id}), never to another one;
+// and what it says when the base URL is wrong (a 404 on the account request).
 
 #include <doctest/doctest.h>
 
@@ -17,10 +18,10 @@ namespace {
 constexpr const char* k_base = "http://127.0.0.1:1";
 
 struct ClientUnderTest {
-  ClientUnderTest()
+  explicit ClientUnderTest(std::string base = k_base)
       : limiter(clock, 120),
         http_client(transport, clock, limiter, http::RetryPolicy{}),
-        client(http_client, k_base, "sk_test_demo") {
+        client(http_client, std::move(base), "sk_test_demo") {
     transport.set_handler(
         [](const http::Request&) { return test::response(404, R"({"error":"not_found"})"); });
   }
@@ -82,5 +83,27 @@ TEST_SUITE("creatorscore::Client paths") {
     REQUIRE_FALSE(item.has_value());
     CHECK(item.error().message == "cannot ask the API about an empty handle; nothing was sent");
     CHECK(api.transport.requests().empty());
+  }
+}
+
+TEST_SUITE("creatorscore::Client hints") {
+  TEST_CASE("account: a 404 says nothing serves the API there and asks whether --base-url is right") {
+    ClientUnderTest h("https://user:secret@api.test/v2");
+    h.transport.push(test::response(404, "<html>Not Found</html>"));
+    const auto account = h.client.account();
+    REQUIRE_FALSE(account);
+    CHECK(h.transport.requests().size() == 1u);
+    CHECK(account.error().http_status == 404);
+    CHECK(account.error().message ==
+          "GET /v2/api/v1/account answered HTTP 404: no CreatorScore API there; is --base-url right? It is "
+          "the API's root, to which /api/v1/... is added (for example https://creatorscore.io)");
+  }
+
+  TEST_CASE("account: another unexpected status keeps its plain message") {
+    ClientUnderTest h("https://api.test");
+    h.transport.push(test::response(202, "{}"));
+    const auto account = h.client.account();
+    REQUIRE_FALSE(account);
+    CHECK(account.error().message == "GET /api/v1/account answered HTTP 202");
   }
 }

@@ -190,6 +190,45 @@ TEST_SUITE("http::Client") {
           "instead, the longest Retry-After honoured, then retrying (8 attempts at most)");
   }
 
+  TEST_CASE("send: an unreachable host is said at once, on the first attempt, with the retry to come") {
+    Stack s;
+    std::vector<std::pair<http::WaitNotice, util::TimePoint>> notices;
+    s.client.set_wait_observer(
+        [&](const http::WaitNotice& notice) { notices.emplace_back(notice, s.clock.now()); });
+    const http::Error refused{http::ErrorKind::connect, "Connection refused (api.test)"};
+    s.transport.push(util::unexpected(refused));
+    s.transport.push(util::unexpected(refused));
+    s.transport.push(test::response(200, "{}"));
+    REQUIRE(s.client.send(get(), json_only));
+    REQUIRE(notices.size() == 2);
+    CHECK(notices[0].first.kind == http::WaitNotice::Kind::unreachable);
+    CHECK(notices[0].second == s.transport.sent_at()[0]);  // before any wait
+    CHECK(http::wait_notice_code(notices[0].first.kind) == "host_unreachable");
+    const std::string& message = notices[0].first.message;
+    CHECK(message.rfind("cannot reach the API: Connection refused (api.test); retrying in ", 0) == 0);
+    CHECK(message.find("(attempt 1 of 8 failed)") != std::string::npos);
+    CHECK(notices[1].first.message.find("(attempt 2 of 8 failed)") != std::string::npos);
+    CHECK(notices[0].first.waiting == s.transport.sent_at()[1] - s.transport.sent_at()[0]);
+
+    // The last attempt's failure is the caller's error, not one more notice; a dropped connection
+    // (the server was reached) is no "cannot reach".
+    Stack t;
+    std::vector<http::WaitNotice> more;
+    t.client.set_wait_observer([&](const http::WaitNotice& notice) { more.push_back(notice); });
+    for (int i = 0; i < 8; ++i) {
+      t.transport.push(util::unexpected(refused));
+    }
+    CHECK_FALSE(t.client.send(get(), json_only));
+    CHECK(more.size() == 7);
+    Stack u;
+    std::vector<http::WaitNotice> none;
+    u.client.set_wait_observer([&](const http::WaitNotice& notice) { none.push_back(notice); });
+    u.transport.push(util::unexpected(http::Error{http::ErrorKind::dropped, "connection dropped"}));
+    u.transport.push(test::response(200, "{}"));
+    CHECK(u.client.send(get(), json_only));
+    CHECK(none.empty());
+  }
+
   TEST_CASE("send: a wait that would pass the deadline is not made: it ends at once as deadline") {
     Stack s;
     std::vector<http::WaitNotice> notices;
