@@ -240,7 +240,7 @@ PRAGMA user_version = 1;
     }
     auto store = test::open_store(path);
     state::Database check(path, state::OpenMode::read_only);
-    CHECK(check.query_int("PRAGMA user_version", "test") == 2);
+    CHECK(check.query_int("PRAGMA user_version", "test") == state::k_schema_version);  // via 2 to the latest
     auto snapshot = store->find_incomplete_run();
     REQUIRE(snapshot.has_value());
     CHECK(snapshot->info.tenant_id.empty());
