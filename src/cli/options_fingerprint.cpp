@@ -56,7 +56,7 @@ std::string as_given(const std::string& flag, const std::string& value) {
   return value.empty() ? "without " + flag : flag + " " + value;
 }
 
-std::string with(const std::string& flag, const std::string& value) {
+std::string phrase_with(const std::string& flag, const std::string& value) {
   return value.empty() ? as_given(flag, value) : "with " + as_given(flag, value);
 }
 
@@ -114,8 +114,8 @@ std::optional<std::string> fingerprint_difference(std::string_view stored, std::
       continue;
     }
     const std::string flag = flag_of(now);
-    return "the run in " + state_path + " was started " + with(flag, before->value) + ", not " +
-           as_given(flag, now.value) + "; run again " + with(flag, before->value) +
+    return "the run in " + state_path + " was started " + phrase_with(flag, before->value) + ", not " +
+           as_given(flag, now.value) + "; run again " + phrase_with(flag, before->value) +
            ", or pass --restart to start afresh with these options";
   }
   return std::nullopt;

@@ -48,9 +48,9 @@ class SqliteStore final : public Store {
   // nullopt when there is none (no run yet, or the latest resumable one was completed/abandoned).
   std::optional<RunSnapshot> find_incomplete_run();
 
-  // Inserts a run (status running) and its lookups in one transaction, and makes it the current
-  // run. Records with the same lookup_key are stored once (the first wins). 200,000 records take
-  // well under a second.
+  // Inserts a run (status running), its CreatorScore facts (base URL, tenant: RunInfo) and its
+  // CreatorScore lookups in one transaction, and makes it the current run. Records with the same
+  // lookup_key are stored once (the first wins). 200,000 records take well under a second.
   std::int64_t start_run(const RunInfo& info, const std::vector<LookupRecord>& records);
 
   // Adds lookups to a run (the roster gained rows since it started); keys already stored keep

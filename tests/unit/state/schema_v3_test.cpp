@@ -20,25 +20,10 @@ using state::ProviderRecord;
 
 namespace schema_v3_test {
 
-// The v2 schema as roster-enrich 0.2 made it (schema.cpp: migrate_0_to_1 then migrate_1_to_2),
-// with two runs: run 1 completed (its lookups pruned), run 2 incomplete with a lookup in every
-// status, an intent, times, charges and refunds.
+// After test::k_schema_v1_sql: the v2 schema as roster-enrich 0.2 made it (schema.cpp,
+// migrate_1_to_2), with two runs: run 1 completed (its lookups pruned), run 2 incomplete with a
+// lookup in every status, an intent, times, charges and refunds.
 const char* const k_v2_file = R"sql(
-PRAGMA journal_mode = WAL;
-CREATE TABLE runs (id INTEGER PRIMARY KEY, roster_path TEXT NOT NULL, roster_identity TEXT NOT NULL,
-  base_url TEXT NOT NULL, options_fingerprint TEXT NOT NULL, started_at_ms INTEGER NOT NULL,
-  ended_at_ms INTEGER, status INTEGER NOT NULL, stop_reason TEXT NOT NULL DEFAULT '');
-CREATE INDEX runs_by_status ON runs (status, id);
-CREATE TABLE lookups (run_id INTEGER NOT NULL REFERENCES runs (id), lookup_key TEXT NOT NULL,
-  platform INTEGER NOT NULL, handle TEXT NOT NULL, status INTEGER NOT NULL, job_id TEXT NOT NULL DEFAULT '',
-  creator_json TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '',
-  credits_charged INTEGER NOT NULL DEFAULT 0, credits_refunded INTEGER NOT NULL DEFAULT 0,
-  submitted_at_ms INTEGER, last_polled_at_ms INTEGER, expected_done_at_ms INTEGER,
-  include_fetched INTEGER NOT NULL DEFAULT 0, submit_intent INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (run_id, lookup_key));
-CREATE TABLE totals (run_id INTEGER PRIMARY KEY REFERENCES runs (id),
-  credits_spent INTEGER NOT NULL DEFAULT 0,
-  credits_refunded INTEGER NOT NULL DEFAULT 0, requests INTEGER NOT NULL DEFAULT 0);
 ALTER TABLE runs ADD COLUMN tenant_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE runs ADD COLUMN tenant_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE runs ADD COLUMN commits INTEGER NOT NULL DEFAULT 0;
@@ -77,7 +62,7 @@ constexpr const char* k_v2_columns =
 
 void make_v2_file(const std::string& path) {
   state::Database db(path, state::OpenMode::read_write_create);
-  db.exec(k_v2_file, "test");
+  db.exec(std::string(test::k_schema_v1_sql) + k_v2_file, "test");
   db.exec("PRAGMA application_id = " + std::to_string(state::k_application_id), "test");
 }
 
@@ -128,10 +113,6 @@ std::vector<const ProviderRecord*> record_pointers(const std::vector<ProviderRec
   }
   return out;
 }
-
-}  // namespace schema_v3_test
-
-using namespace schema_v3_test;
 
 TEST_SUITE("state schema v3") {
   TEST_CASE("migration 2 to 3: every record and total intact, the lookups view answers the v2 queries") {
@@ -365,3 +346,5 @@ TEST_SUITE("state schema v3") {
     CHECK(store->stored_run(resumed->run_id).resumable);
   }
 }
+
+}  // namespace schema_v3_test
