@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "cli/commands.hpp"
+#include "cli/options_fingerprint.hpp"
 #include "cli/state_file.hpp"
 #include "core/exit_code.hpp"
 #include "engine/engine.hpp"
@@ -110,18 +111,31 @@ RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, 
     m_records[i].handle = index.lookups[i].handle();
   }
   auto snapshot = m_store->find_incomplete_run();
+  const std::string fingerprint = options_fingerprint(options);
   if (!snapshot) {
     state::RunInfo info;
     info.roster_path = roster_path;
     info.base_url = base_url;
+    info.options_fingerprint = fingerprint;
     info.started_at = now;
     m_run_id = m_store->start_run(info, m_records);
     return;
   }
 
+  // A resume with options that change what a result means (another --include) would mix two kinds
+  // of result in one output: refused before anything is written or sent.
+  const std::string& stored_fingerprint = snapshot->info.options_fingerprint;
+  if (auto difference = fingerprint_difference(stored_fingerprint, fingerprint, m_path)) {
+    throw Fatal(ExitCode::usage, *difference);
+  }
+
   // Resume: what the API already told us is kept; lookups the roster no longer names are left
   // alone in the file, new ones are added (PRODUCT.md, "State and resume").
   m_run_id = snapshot->run_id;
+  if (const std::string merged = merged_fingerprint(stored_fingerprint, fingerprint);
+      merged != stored_fingerprint) {
+    m_store->record_options_fingerprint(m_run_id, merged);  // a run made before fingerprints: its first
+  }
   m_tenant_id = snapshot->info.tenant_id;
   m_tenant_name = snapshot->info.tenant_name;
   for (const state::LookupRecord& stored : snapshot->records) {

@@ -5,6 +5,7 @@
 // status report.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,9 +33,22 @@ std::string_view run_status_name(RunStatus status);
 // holds the state lock was left behind by a crashed or killed process: it counts as incomplete.
 inline bool is_resumable(RunStatus status) { return status == RunStatus::running || status == RunStatus::incomplete; }
 
+// The provider name CreatorScore's records are kept under (schema v3's provider_records.provider).
+inline constexpr std::string_view k_creatorscore = "creatorscore";
+
+// What a run knows of one provider it uses (schema v3's run_providers): where its API is, and the
+// account whose key started the run there (never the key). Empty until known.
+struct ProviderRunInfo {
+  std::string base_url;
+  std::string account_id;
+  std::string account_name;
+  bool operator==(const ProviderRunInfo&) const = default;
+};
+
 // The facts a run was started with. `roster_identity` and `options_fingerprint` are opaque to the
-// store (the CLI decides what they hash); they let the CLI tell whether a resumed run still
-// matches the roster and options it is given.
+// store (the CLI decides what they hold: cli/options_fingerprint.hpp); they let the CLI tell
+// whether a resumed run still matches the roster and options it is given. `base_url` and the
+// tenant are CreatorScore's (its row of RunSnapshot::providers).
 struct RunInfo {
   std::string roster_path;  // absolute, or "-" for stdin
   std::string roster_identity;
@@ -62,6 +76,11 @@ struct RunSnapshot {
   // again; see SqliteStore::begin_submit for why that costs nothing twice.
   std::vector<bool> submit_intent;
   Totals totals;  // over every invocation of this run
+  // Every provider the run uses, by name, CreatorScore included (schema v3; a v2 run gets its
+  // CreatorScore row from the migration).
+  std::map<std::string, ProviderRunInfo> providers;
+  // The other providers' records by provider name, each in the order first stored (`index` 0).
+  std::map<std::string, std::vector<ProviderRecord>> provider_records;
 };
 
 // A state file operation that failed, as a value.

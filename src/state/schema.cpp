@@ -67,10 +67,77 @@ ALTER TABLE runs ADD COLUMN commits INTEGER NOT NULL DEFAULT 0;
           "upgrade the schema to version 2");
 }
 
+// Version 2 → 3: records keyed by provider and lookup (docs/providers.md, step 1). Every provider's
+// lookups live in `provider_records` under (run_id, provider, lookup_key), with the columns of
+// state::ProviderRecord and the times, refund and intent CreatorScore's LookupRecord needs as
+// generic columns; CreatorScore's rows are provider 'creatorscore', their status its name
+// (stored_status_name in sqlite_store.cpp). `lookups` becomes a VIEW with the v2 columns over those
+// rows, so `status` and scripts that read the v2 table keep working. `run_providers` holds each
+// provider's base URL and account; `runs` keeps CreatorScore's (base_url, tenant_id, tenant_name)
+// in step for readers of v2 columns. Rows are copied in rowid order, the order runs resume in.
+void migrate_2_to_3(Database& db) {
+  db.exec(R"sql(
+CREATE TABLE provider_records (
+  run_id INTEGER NOT NULL REFERENCES runs (id),
+  provider TEXT NOT NULL,
+  lookup_key TEXT NOT NULL,
+  platform INTEGER NOT NULL,
+  handle TEXT NOT NULL,
+  status TEXT NOT NULL,
+  external_id TEXT NOT NULL DEFAULT '',
+  payload TEXT NOT NULL DEFAULT '',
+  error TEXT NOT NULL DEFAULT '',
+  idempotency_key TEXT NOT NULL DEFAULT '',
+  etag TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT '',
+  cost INTEGER NOT NULL DEFAULT 0,
+  refund INTEGER NOT NULL DEFAULT 0,
+  started_at_ms INTEGER,
+  checked_at_ms INTEGER,
+  due_at_ms INTEGER,
+  include_fetched INTEGER NOT NULL DEFAULT 0,
+  start_intent INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, provider, lookup_key)
+);
+INSERT INTO provider_records (run_id, provider, lookup_key, platform, handle, status, external_id, payload,
+  error, cost, refund, started_at_ms, checked_at_ms, due_at_ms, include_fetched, start_intent)
+SELECT run_id, 'creatorscore', lookup_key, platform, handle,
+  CASE status WHEN 0 THEN 'unsubmitted' WHEN 1 THEN 'cached' WHEN 2 THEN 'scored' WHEN 3 THEN 'failed'
+    WHEN 4 THEN 'not_found' WHEN 5 THEN 'pending' WHEN 6 THEN 'skipped' WHEN 7 THEN 'invalid'
+    WHEN 8 THEN 'error' ELSE CAST(status AS TEXT) END,
+  job_id, creator_json, error, credits_charged, credits_refunded, submitted_at_ms, last_polled_at_ms,
+  expected_done_at_ms, include_fetched, submit_intent
+FROM lookups ORDER BY rowid;
+DROP TABLE lookups;
+CREATE VIEW lookups (run_id, lookup_key, platform, handle, status, job_id, creator_json, error,
+  credits_charged, credits_refunded, submitted_at_ms, last_polled_at_ms, expected_done_at_ms,
+  include_fetched, submit_intent) AS
+SELECT run_id, lookup_key, platform, handle,
+  CASE status WHEN 'unsubmitted' THEN 0 WHEN 'cached' THEN 1 WHEN 'scored' THEN 2 WHEN 'failed' THEN 3
+    WHEN 'not_found' THEN 4 WHEN 'pending' THEN 5 WHEN 'skipped' THEN 6 WHEN 'invalid' THEN 7
+    WHEN 'error' THEN 8 ELSE -1 END,
+  external_id, payload, error, cost, refund, started_at_ms, checked_at_ms, due_at_ms, include_fetched,
+  start_intent
+FROM provider_records WHERE provider = 'creatorscore';
+CREATE TABLE run_providers (
+  run_id INTEGER NOT NULL REFERENCES runs (id),
+  provider TEXT NOT NULL,
+  base_url TEXT NOT NULL DEFAULT '',
+  account_id TEXT NOT NULL DEFAULT '',
+  account_name TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run_id, provider)
+);
+INSERT INTO run_providers (run_id, provider, base_url, account_id, account_name)
+SELECT id, 'creatorscore', base_url, tenant_id, tenant_name FROM runs;
+)sql",
+          "upgrade the schema to version 3");
+}
+
 using Migration = void (*)(Database&);
 
 // k_migrations[n] upgrades version n to n + 1. Append only; never edit a released migration.
-constexpr std::array<Migration, k_schema_version> k_migrations = {migrate_0_to_1, migrate_1_to_2};
+constexpr std::array<Migration, k_schema_version> k_migrations = {migrate_0_to_1, migrate_1_to_2,
+                                                                     migrate_2_to_3};
 
 StoreError too_new(const Database& db, std::int64_t version) {
   return StoreError{StoreError::Kind::too_new,

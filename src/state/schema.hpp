@@ -11,7 +11,7 @@ namespace state {
 
 // The schema version this build writes. Files of an older version are upgraded on open, one
 // version per transaction; a file of a newer version is refused, never downgraded.
-inline constexpr int k_schema_version = 2;
+inline constexpr int k_schema_version = 3;
 
 // PRAGMA application_id of our files ("RsEn"), so `file` and we can tell them from other SQLite
 // databases (https://sqlite.org/pragma.html#pragma_application_id).

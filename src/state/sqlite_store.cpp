@@ -16,9 +16,29 @@ namespace state {
 
 namespace {
 
+// CreatorScore's LookupRecord in schema v3's provider_records (schema.cpp, migrate_2_to_3).
 constexpr std::string_view k_lookup_columns =
-    "lookup_key, platform, handle, status, job_id, creator_json, error, credits_charged, credits_refunded, "
-    "submitted_at_ms, last_polled_at_ms, expected_done_at_ms, include_fetched, submit_intent";
+    "lookup_key, platform, handle, status, external_id, payload, error, cost, refund, "
+    "started_at_ms, checked_at_ms, due_at_ms, include_fetched, start_intent";
+
+// Another provider's ProviderRecord there.
+constexpr std::string_view k_record_columns =
+    "lookup_key, platform, handle, status, external_id, payload, error, idempotency_key, etag, detail, cost, "
+    "start_intent";
+
+// CreatorScore's statuses as stored: their output names, except `unsubmitted`, which output writes as
+// `pending` but a resume must tell apart (never sent vs a job running). The `lookups` view maps
+// these names back to core::LookupStatus values.
+std::string_view stored_status_name(core::LookupStatus status) {
+  return status == core::LookupStatus::unsubmitted ? "unsubmitted" : core::status_name(status);
+}
+
+std::optional<core::LookupStatus> parse_stored_status(std::string_view name) {
+  if (name == "unsubmitted") {
+    return core::LookupStatus::unsubmitted;
+  }
+  return core::parse_status(name);
+}
 
 std::optional<std::int64_t> to_ms(const std::optional<util::TimePoint>& instant) {
   if (!instant) {
@@ -40,7 +60,7 @@ void bind_record(Statement& statement, std::int64_t run_id, const LookupRecord& 
       .bind(2, std::string_view(lookup_key(record)))
       .bind(3, static_cast<std::int64_t>(record.platform))
       .bind(4, std::string_view(record.handle))
-      .bind(5, static_cast<std::int64_t>(record.status))
+      .bind(5, stored_status_name(record.status))
       .bind(6, std::string_view(record.job_id))
       .bind(7, std::string_view(record.creator_json))
       .bind(8, std::string_view(record.error))
@@ -54,8 +74,34 @@ void bind_record(Statement& statement, std::int64_t run_id, const LookupRecord& 
 }
 
 std::string insert_sql(std::string_view conflict_clause) {
-  return "INSERT INTO lookups (run_id, " + std::string(k_lookup_columns) +
-         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) " + std::string(conflict_clause);
+  return "INSERT INTO provider_records (run_id, provider, " + std::string(k_lookup_columns) +
+         ") VALUES (?1, 'creatorscore', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) " +
+         std::string(conflict_clause);
+}
+
+// Binds ?1 run id, ?2 provider and ?3..?14 the record's columns in k_record_columns order.
+void bind_provider_record(Statement& statement, std::int64_t run_id, std::string_view provider,
+                          const ProviderRecord& record, bool start_intent) {
+  statement.bind(1, run_id)
+      .bind(2, provider)
+      .bind(3, std::string_view(lookup_key(record.platform, record.handle)))
+      .bind(4, static_cast<std::int64_t>(record.platform))
+      .bind(5, std::string_view(record.handle))
+      .bind(6, std::string_view(record.status))
+      .bind(7, std::string_view(record.external_id))
+      .bind(8, std::string_view(record.payload))
+      .bind(9, std::string_view(record.error))
+      .bind(10, std::string_view(record.idempotency_key))
+      .bind(11, std::string_view(record.etag))
+      .bind(12, std::string_view(record.detail))
+      .bind(13, record.cost)
+      .bind(14, static_cast<std::int64_t>(start_intent ? 1 : 0));
+}
+
+std::string insert_provider_sql(std::string_view conflict_clause) {
+  return "INSERT INTO provider_records (run_id, provider, " + std::string(k_record_columns) +
+         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) " +
+         std::string(conflict_clause);
 }
 
 bool valid_platform(std::int64_t value) {
@@ -65,11 +111,6 @@ bool valid_platform(std::int64_t value) {
     }
   }
   return false;
-}
-
-bool valid_status(std::int64_t value) {
-  return value >= static_cast<std::int64_t>(core::LookupStatus::unsubmitted) &&
-         value <= static_cast<std::int64_t>(core::LookupStatus::error);
 }
 
 bool valid_run_status(std::int64_t value) {
@@ -127,24 +168,79 @@ struct SqliteStore::Impl {
   Statement& upsert_statement() {
     if (!upsert) {
       upsert.emplace(db, insert_sql(
-                             "ON CONFLICT (run_id, lookup_key) DO UPDATE SET platform = excluded.platform, "
-                             "handle = excluded.handle, status = excluded.status, job_id = excluded.job_id, "
-                             "creator_json = excluded.creator_json, error = excluded.error, "
-                             "credits_charged = excluded.credits_charged, "
-                             "credits_refunded = excluded.credits_refunded, "
-                             "submitted_at_ms = excluded.submitted_at_ms, "
-                             "last_polled_at_ms = excluded.last_polled_at_ms, "
-                             "expected_done_at_ms = excluded.expected_done_at_ms, "
-                             "include_fetched = excluded.include_fetched, submit_intent = excluded.submit_intent"));
+                             "ON CONFLICT (run_id, provider, lookup_key) DO UPDATE SET "
+                             "platform = excluded.platform, handle = excluded.handle, "
+                             "status = excluded.status, external_id = excluded.external_id, "
+                             "payload = excluded.payload, error = excluded.error, cost = excluded.cost, "
+                             "refund = excluded.refund, started_at_ms = excluded.started_at_ms, "
+                             "checked_at_ms = excluded.checked_at_ms, due_at_ms = excluded.due_at_ms, "
+                             "include_fetched = excluded.include_fetched, "
+                             "start_intent = excluded.start_intent"));
     }
     return *upsert;
   }
 
   Statement& insert_new_statement() {
     if (!insert_new) {
-      insert_new.emplace(db, insert_sql("ON CONFLICT (run_id, lookup_key) DO NOTHING"));
+      insert_new.emplace(db, insert_sql("ON CONFLICT (run_id, provider, lookup_key) DO NOTHING"));
     }
     return *insert_new;
+  }
+
+  Statement& provider_upsert_statement() {
+    if (!provider_upsert) {
+      provider_upsert.emplace(
+          db, insert_provider_sql("ON CONFLICT (run_id, provider, lookup_key) DO UPDATE SET "
+                                  "platform = excluded.platform, handle = excluded.handle, "
+                                  "status = excluded.status, "
+                                  "external_id = excluded.external_id, payload = excluded.payload, "
+                                  "error = excluded.error, idempotency_key = excluded.idempotency_key, "
+                                  "etag = excluded.etag, detail = excluded.detail, cost = excluded.cost, "
+                                  "start_intent = excluded.start_intent"));
+    }
+    return *provider_upsert;
+  }
+
+  // Upserts `records` of `provider` into the current run in one durable transaction.
+  void upsert_provider_records(std::string_view provider, const std::vector<const ProviderRecord*>& records,
+                               bool start_intent, std::string_view what) {
+    const std::int64_t run_id = require_current_run();
+    Transaction transaction(db, what);
+    Statement& statement = provider_upsert_statement();
+    for (const ProviderRecord* record : records) {
+      bind_provider_record(statement, run_id, provider, *record, start_intent);
+      statement.run(what);
+    }
+    count_commit(run_id);
+    transaction.commit();
+    committed(run_id);
+  }
+
+  // Inside a transaction: the account whose key runs `provider` for the run.
+  void set_provider_account(std::int64_t run_id, std::string_view provider, const std::string& account_id,
+                            const std::string& account_name) {
+    insert_provider(run_id, provider, ProviderRunInfo{});
+    Statement update(db,
+                     "UPDATE run_providers SET account_id = ?1, account_name = ?2 "
+                     "WHERE run_id = ?3 AND provider = ?4");
+    update.bind(1, std::string_view(account_id))
+        .bind(2, std::string_view(account_name))
+        .bind(3, run_id)
+        .bind(4, provider);
+    update.run("record the run's account");
+  }
+
+  // Inside a transaction: the run uses `provider` (its row in run_providers); a stored row is kept.
+  void insert_provider(std::int64_t run_id, std::string_view provider, const ProviderRunInfo& facts) {
+    Statement insert(db,
+                     "INSERT INTO run_providers (run_id, provider, base_url, account_id, account_name) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (run_id, provider) DO NOTHING");
+    insert.bind(1, run_id)
+        .bind(2, provider)
+        .bind(3, std::string_view(facts.base_url))
+        .bind(4, std::string_view(facts.account_id))
+        .bind(5, std::string_view(facts.account_name));
+    insert.run("record the run's providers");
   }
 
   void insert_records(std::int64_t run_id, const std::vector<LookupRecord>& records) {
@@ -189,8 +285,11 @@ struct SqliteStore::Impl {
 
   // The current run's record as the file holds it now.
   void load_record(std::int64_t run_id) {
-    Statement read(
-        db, "SELECT commits, (SELECT count(*) FROM lookups WHERE run_id = ?1) FROM runs WHERE id = ?1");
+    // The run's unique lookups: the most any one provider holds (each provider has a record for
+    // every lookup it covers), counted along the primary key.
+    Statement read(db,
+                   "SELECT commits, (SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n "
+                   "FROM provider_records WHERE run_id = ?1 GROUP BY provider)) FROM runs WHERE id = ?1");
     read.bind(1, run_id);
     if (!read.step("read the run's commit count")) {
       current_record.reset();
@@ -214,6 +313,7 @@ struct SqliteStore::Impl {
   // Prepared once, reused for every batch (declared after `db`, so finalized before it closes).
   std::optional<Statement> upsert;
   std::optional<Statement> insert_new;
+  std::optional<Statement> provider_upsert;
   std::optional<Statement> bump_commits;
 };
 
@@ -278,9 +378,11 @@ void SqliteStore::record_tenant(std::int64_t run_id, const std::string& tenant_i
                                 const std::string& tenant_name) {
   Database& db = m_impl->db;
   Transaction transaction(db, "record the run's tenant");
+  // CreatorScore's row of run_providers, and its copy in `runs` for readers of the v2 columns.
   Statement update(db, "UPDATE runs SET tenant_id = ?1, tenant_name = ?2 WHERE id = ?3");
   update.bind(1, std::string_view(tenant_id)).bind(2, std::string_view(tenant_name)).bind(3, run_id);
   update.run("record the run's tenant");
+  m_impl->set_provider_account(run_id, k_creatorscore, tenant_id, tenant_name);
   m_impl->count_commit(run_id);
   transaction.commit();
   m_impl->committed(run_id);
@@ -326,32 +428,63 @@ std::optional<RunSnapshot> SqliteStore::find_incomplete_run() {
   snapshot.info.tenant_id = run.column_text(9);
   snapshot.info.tenant_name = run.column_text(10);
 
-  // A scan in rowid (insertion) order without the primary-key index: no sort of 200,000 rows, and
-  // start_run() pruned finished runs, so the table holds little besides this run.
-  Statement lookups(db, "SELECT " + std::string(k_lookup_columns) +
-                            " FROM lookups NOT INDEXED WHERE run_id = ?1 ORDER BY rowid");
-  lookups.bind(1, snapshot.run_id);
-  while (lookups.step("read the lookups")) {
+  Statement providers(db, "SELECT provider, base_url, account_id, account_name FROM run_providers "
+                          "WHERE run_id = ?1");
+  providers.bind(1, snapshot.run_id);
+  while (providers.step("read the run's providers")) {
+    snapshot.providers[providers.column_text(0)] =
+        ProviderRunInfo{providers.column_text(1), providers.column_text(2), providers.column_text(3)};
+  }
+
+  // One scan of every provider's records in rowid (insertion) order without the primary-key
+  // index: no sort of 200,000 rows, and start_run() pruned finished runs, so the table holds
+  // little besides this run.
+  Statement rows(db,
+                 "SELECT provider, lookup_key, platform, handle, status, external_id, payload, error, cost, "
+                 "refund, started_at_ms, checked_at_ms, due_at_ms, include_fetched, start_intent, "
+                 "idempotency_key, etag, detail FROM provider_records NOT INDEXED WHERE run_id = ?1 "
+                 "ORDER BY rowid");
+  rows.bind(1, snapshot.run_id);
+  while (rows.step("read the lookups")) {
+    const std::string provider = rows.column_text(0);
+    const std::int64_t platform = rows.column_int(2);
+    if (!valid_platform(platform)) {
+      damaged(db, "unknown platform in lookup " + rows.column_text(1));
+    }
+    if (provider != k_creatorscore) {
+      ProviderRecord record;
+      record.platform = static_cast<core::Platform>(platform);
+      record.handle = rows.column_text(3);
+      record.status = rows.column_text(4);
+      record.external_id = rows.column_text(5);
+      record.payload = rows.column_text(6);
+      record.error = rows.column_text(7);
+      record.cost = rows.column_int(8);
+      record.idempotency_key = rows.column_text(15);
+      record.etag = rows.column_text(16);
+      record.detail = rows.column_text(17);
+      snapshot.provider_records[provider].push_back(std::move(record));
+      continue;
+    }
     LookupRecord record;
-    const std::int64_t platform = lookups.column_int(1);
-    const std::int64_t status = lookups.column_int(3);
-    if (!valid_platform(platform) || !valid_status(status)) {
-      damaged(db, "unknown platform or status in lookup " + lookups.column_text(0));
+    const auto status = parse_stored_status(rows.column_text(4));
+    if (!status) {
+      damaged(db, "unknown status in lookup " + rows.column_text(1));
     }
     record.platform = static_cast<core::Platform>(platform);
-    record.handle = lookups.column_text(2);
-    record.status = static_cast<core::LookupStatus>(status);
-    record.job_id = lookups.column_text(4);
-    record.creator_json = lookups.column_text(5);
-    record.error = lookups.column_text(6);
-    record.credits_charged = static_cast<int>(lookups.column_int(7));
-    record.credits_refunded = static_cast<int>(lookups.column_int(8));
-    record.submitted_at = from_ms(lookups.column_optional_int(9));
-    record.last_polled_at = from_ms(lookups.column_optional_int(10));
-    record.expected_done_at = from_ms(lookups.column_optional_int(11));
-    record.include_fetched = lookups.column_int(12) != 0;
+    record.handle = rows.column_text(3);
+    record.status = *status;
+    record.job_id = rows.column_text(5);
+    record.creator_json = rows.column_text(6);
+    record.error = rows.column_text(7);
+    record.credits_charged = static_cast<int>(rows.column_int(8));
+    record.credits_refunded = static_cast<int>(rows.column_int(9));
+    record.submitted_at = from_ms(rows.column_optional_int(10));
+    record.last_polled_at = from_ms(rows.column_optional_int(11));
+    record.expected_done_at = from_ms(rows.column_optional_int(12));
+    record.include_fetched = rows.column_int(13) != 0;
     snapshot.records.push_back(std::move(record));
-    snapshot.submit_intent.push_back(lookups.column_int(13) != 0);
+    snapshot.submit_intent.push_back(rows.column_int(14) != 0);
   }
   snapshot.totals = m_impl->load_totals(snapshot.run_id);
   return snapshot;
@@ -363,7 +496,8 @@ std::int64_t SqliteStore::start_run(const RunInfo& info, const std::vector<Looku
   // Lookups of runs that are over are of no further use (a completed run is never resumed, an
   // abandoned one was discarded); dropping them keeps a daily cron job's file from growing
   // without bound. The runs rows and their totals stay as history.
-  Statement prune(db, "DELETE FROM lookups WHERE run_id IN (SELECT id FROM runs WHERE status IN (?1, ?2))");
+  Statement prune(db, "DELETE FROM provider_records WHERE run_id IN "
+                      "(SELECT id FROM runs WHERE status IN (?1, ?2))");
   prune.bind(1, static_cast<std::int64_t>(RunStatus::completed)).bind(2, static_cast<std::int64_t>(RunStatus::abandoned));
   prune.run("drop the lookups of finished runs");
 
@@ -385,6 +519,8 @@ std::int64_t SqliteStore::start_run(const RunInfo& info, const std::vector<Looku
   Statement insert_totals(db, "INSERT INTO totals (run_id) VALUES (?1)");
   insert_totals.bind(1, run_id);
   insert_totals.run("start a run");
+  m_impl->insert_provider(run_id, k_creatorscore,
+                          ProviderRunInfo{info.base_url, info.tenant_id, info.tenant_name});
 
   m_impl->insert_records(run_id, records);
   transaction.commit();
@@ -428,11 +564,13 @@ int SqliteStore::abandon_incomplete_runs() {
   Database& db = m_impl->db;
   Transaction transaction(db, "abandon the incomplete run");
   Statement count(db,
-                  "SELECT count(*) FROM lookups JOIN runs ON runs.id = lookups.run_id "
-                  "WHERE runs.status IN (?1, ?2) AND lookups.status = ?3 AND lookups.job_id <> ''");
+                  "SELECT count(*) FROM provider_records AS r JOIN runs ON runs.id = r.run_id "
+                  "WHERE runs.status IN (?1, ?2) AND r.provider = ?3 AND r.status = ?4 "
+                  "AND r.external_id <> ''");
   count.bind(1, static_cast<std::int64_t>(RunStatus::running))
       .bind(2, static_cast<std::int64_t>(RunStatus::incomplete))
-      .bind(3, static_cast<std::int64_t>(core::LookupStatus::pending));
+      .bind(3, k_creatorscore)
+      .bind(4, stored_status_name(core::LookupStatus::pending));
   const std::int64_t paid_jobs = count.step("abandon the incomplete run") ? count.column_int(0) : 0;
   count.reset();
 
@@ -521,13 +659,55 @@ void SqliteStore::save(const std::vector<const LookupRecord*>& records, const To
 
 namespace state {
 
-void SqliteStore::begin_start(std::string_view provider, const std::vector<const ProviderRecord*>& /*records*/) {
-  throw core::Fatal(core::ExitCode::cannot_write, "the state file " + path() + " cannot hold " +
-                                                      std::string(provider) + " records yet (schema v3)");
+void SqliteStore::begin_start(std::string_view provider, const std::vector<const ProviderRecord*>& records) {
+  m_impl->upsert_provider_records(provider, records, true, "record the starts about to be sent");
 }
 
 void SqliteStore::save_records(std::string_view provider, const std::vector<const ProviderRecord*>& records) {
-  begin_start(provider, records);
+  m_impl->upsert_provider_records(provider, records, false, "save results");
+}
+
+void SqliteStore::add_provider_records(std::int64_t run_id, std::string_view provider,
+                                       const ProviderRunInfo& facts,
+                                       const std::vector<ProviderRecord>& records) {
+  Database& db = m_impl->db;
+  Transaction transaction(db, "add lookups");
+  m_impl->insert_provider(run_id, provider, facts);
+  Statement insert(db, insert_provider_sql("ON CONFLICT (run_id, provider, lookup_key) DO NOTHING"));
+  for (const ProviderRecord& record : records) {
+    bind_provider_record(insert, run_id, provider, record, false);
+    insert.run("add lookups");
+  }
+  m_impl->count_commit(run_id);
+  transaction.commit();
+  if (m_impl->current_record && m_impl->current_record->run_id == run_id) {
+    m_impl->load_record(run_id);
+    m_impl->notify();
+  }
+}
+
+void SqliteStore::record_provider_account(std::int64_t run_id, std::string_view provider,
+                                          const std::string& account_id, const std::string& account_name) {
+  if (provider == k_creatorscore) {
+    record_tenant(run_id, account_id, account_name);
+    return;
+  }
+  Transaction transaction(m_impl->db, "record the run's account");
+  m_impl->set_provider_account(run_id, provider, account_id, account_name);
+  m_impl->count_commit(run_id);
+  transaction.commit();
+  m_impl->committed(run_id);
+}
+
+void SqliteStore::record_options_fingerprint(std::int64_t run_id, const std::string& fingerprint) {
+  Database& db = m_impl->db;
+  Transaction transaction(db, "record the run's options");
+  Statement update(db, "UPDATE runs SET options_fingerprint = ?1 WHERE id = ?2");
+  update.bind(1, std::string_view(fingerprint)).bind(2, run_id);
+  update.run("record the run's options");
+  m_impl->count_commit(run_id);
+  transaction.commit();
+  m_impl->committed(run_id);
 }
 
 }  // namespace state

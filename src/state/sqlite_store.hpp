@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "state/run_info.hpp"
@@ -47,14 +48,29 @@ class SqliteStore final : public Store {
   // nullopt when there is none (no run yet, or the latest resumable one was completed/abandoned).
   std::optional<RunSnapshot> find_incomplete_run();
 
-  // Inserts a run (status running) and its lookups in one transaction, and makes it the current
-  // run. Records with the same lookup_key are stored once (the first wins). 200,000 records take
-  // well under a second.
+  // Inserts a run (status running), its CreatorScore facts (base URL, tenant: RunInfo) and its
+  // CreatorScore lookups in one transaction, and makes it the current run. Records with the same
+  // lookup_key are stored once (the first wins). 200,000 records take well under a second.
   std::int64_t start_run(const RunInfo& info, const std::vector<LookupRecord>& records);
 
   // Adds lookups to a run (the roster gained rows since it started); keys already stored keep
   // their stored values.
   void add_lookups(std::int64_t run_id, const std::vector<LookupRecord>& records);
+
+  // Adds a provider other than CreatorScore to a run (`facts` kept when the run has none for it
+  // yet), with its records, in one transaction: a provider joining a resumed run starts fresh
+  // while the others resume. For a provider the run has, adds the lookups it does not hold; keys
+  // already stored keep their stored values, as in add_lookups.
+  void add_provider_records(std::int64_t run_id, std::string_view provider, const ProviderRunInfo& facts,
+                            const std::vector<ProviderRecord>& records);
+
+  // Records the account whose key runs `provider` for `run_id` (record_tenant for CreatorScore).
+  void record_provider_account(std::int64_t run_id, std::string_view provider, const std::string& account_id,
+                               const std::string& account_name);
+
+  // Replaces RunInfo::options_fingerprint of `run_id` (a provider joined, or a run made before
+  // fingerprints were stored gets its first).
+  void record_options_fingerprint(std::int64_t run_id, const std::string& fingerprint);
 
   // Records how the run ended: `status` incomplete (with the reason: "deadline", "interrupted",
   // "insufficient_credits", ...) or completed.
@@ -98,7 +114,10 @@ class SqliteStore final : public Store {
   // one transaction; durable (fsynced) when it returns.
   void save(const std::vector<const LookupRecord*>& records, const Totals& totals) override;
 
-  // Schema v3 (docs/providers.md, step 1) stores these; until then they refuse to write.
+  // Upserts every field of these records of `provider` into the current run, marking their start
+  // intent (begin_start) or clearing it (save_records), in one transaction; durable (the WAL
+  // fsynced: synchronous=FULL) when it returns, so the idempotency key is on disk before the
+  // request that sends it.
   void begin_start(std::string_view provider, const std::vector<const ProviderRecord*>& records) override;
   void save_records(std::string_view provider, const std::vector<const ProviderRecord*>& records) override;
 

@@ -48,8 +48,8 @@ state::LookupRecord record(core::Platform platform, std::string handle, core::Lo
   return r;
 }
 
-// Seeds: an empty state file, a run in flight with a submit intent and a pending job, a completed
-// run; each after the store closed (its WAL checkpointed into the file).
+// Seeds: an empty state file, a run in flight with a submit intent, a pending job and a CreatorAudit
+// start, a completed run; each after the store closed (its WAL checkpointed into the file).
 void write_seeds(const std::string& dir) {
   for (int kind = 0; kind < 3; ++kind) {
     remove_state();
@@ -79,6 +79,15 @@ void write_seeds(const std::string& dir) {
         records[0].expected_done_at = util::TimePoint{util::Duration(61000)};
         (*store)->begin_submit({&records[0], &records[2]});
         (*store)->save({&records[0]}, state::Totals{1, 0, 2});
+        // A second provider's records (schema v3), one with its start's idempotency key.
+        state::ProviderRecord audit;
+        audit.platform = core::Platform::tiktok;
+        audit.handle = "anna";
+        audit.status = "unstarted";
+        const state::ProviderRunInfo audit_api{"http://127.0.0.1:9", "", ""};
+        (*store)->add_provider_records(run, "creatoraudit", audit_api, {audit});
+        audit.idempotency_key = "0f6c4a52-8e3e-4d0b-9d8a-3c1d2f8e7a61";
+        (*store)->begin_start("creatoraudit", {&audit});
         if (kind == 2) {
           (*store)->end_run(run, state::RunStatus::completed, "");
         }
@@ -125,6 +134,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       (*store)->begin_submit(records);
       (*store)->save(records, run->totals);
+      for (const auto& [provider, kept] : run->provider_records) {
+        std::vector<const state::ProviderRecord*> provider_records;
+        for (const state::ProviderRecord& r : kept) {
+          provider_records.push_back(&r);
+        }
+        (*store)->begin_start(provider, provider_records);
+        (*store)->save_records(provider, provider_records);
+      }
       (*store)->end_run(run->run_id, state::RunStatus::incomplete, "interrupted");
     } else {
       state::RunInfo info;

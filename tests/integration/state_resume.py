@@ -126,6 +126,30 @@ sim.stop()
 c.check("(interrupted)" in text(os.path.join(d, "err2")) and rc == base_rc and route(s, BULK) == 8,
         f"SIGINT during the key check: the rerun resumes it and completes (exit {rc})")
 
+# --- another --include on resume: it would mix results with and without the extra fields in one
+# output; refused with exit 64 and one line, before any request; the same options resume it ---
+d = newdir("other-include")
+sim = SimProcess(SIM_BIN, sim_args(), WORK)
+r = signal_at(sim.url, os.path.join(d, "state.db"), command(d), 'bulk == 3 and db.get("resolved", 0) == 15', sig="INT",
+              stderr=os.path.join(d, "err1"))
+c.check(r["landed"] and r["rc"] == 75, f"another --include: the first run is interrupted (exit {r['rc']})")
+before = sum(sim.stats()["requests_by_route"].values())
+rc = run(command(d, "--include", "velocity,narrative"), stderr=os.path.join(d, "err2"))
+err = text(os.path.join(d, "err2"))
+sent = sum(sim.stats()["requests_by_route"].values()) - before
+c.check(rc == 64, f"another --include: the rerun exits 64 (got {rc})")
+c.check(err == "roster-enrich: error: the run in " + os.path.join(d, "state.db") + " was started without --include, "
+        "not --include narrative,velocity; run again without --include, or pass --restart to start afresh with these "
+        "options\n", "another --include: one line naming the difference and what to do", err)
+c.check(sent == 0, f"another --include: no request sent, not even the key check ({sent} sent)")
+c.check(run_status(d) == [2], f"another --include: the run stays incomplete, untouched ({run_status(d)})")
+rc = run(command(d), stderr=os.path.join(d, "err3"))
+s = sim.stats()
+sim.stop()
+c.check("resumed the incomplete run" in text(os.path.join(d, "err3")) and route(s, BULK) == 8,
+        f"another --include: the original options resume it, nothing resubmitted ({route(s, BULK)} submits)")
+same_as_base("another --include", d, s, rc)
+
 # --- the deadline, from cron: the same command again until it completes ---
 d = newdir("deadline")
 sim = SimProcess(SIM_BIN, sim_args(), WORK)

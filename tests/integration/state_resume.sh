@@ -9,6 +9,8 @@
 #   --restart: abandons the incomplete run, resubmits everything, pays nobody twice, its resume
 #   command has no --restart;
 #   a completed run is not resumed: the same command starts afresh, everything cached and free;
+#   another --include on the rerun of an interrupted run: exit 64, one line, no request at all,
+#   the run left incomplete for the original options to resume;
 #   the roster edited between an interrupted run and its rerun (added, dropped, kept creators);
 #   out of credits (exit 3), top up on the simulator, the same command completes like an
 #   uninterrupted run;

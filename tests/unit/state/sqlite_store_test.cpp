@@ -125,8 +125,8 @@ TEST_SUITE("state::SqliteStore") {
     CHECK(store.error().kind == StoreError::Kind::too_new);
     CHECK(store.error().code == core::ExitCode::cannot_write);
     CHECK(store.error().message == "the state file " + path +
-                                       " was made by a newer roster-enrich (schema version 3, this one reads up to "
-                                       "2); upgrade roster-enrich or pass --state FILE");
+                                       " was made by a newer roster-enrich (schema version 4, this one reads up to "
+                                       "3); upgrade roster-enrich or pass --state FILE");
     // Refusing must not touch it.
     CHECK(query(path, "PRAGMA user_version") == state::k_schema_version + 1);
   }
@@ -487,7 +487,10 @@ TEST_SUITE("state::SqliteStore") {
       CHECK(column.find("api") == std::string::npos);
       CHECK(column.find("secret") == std::string::npos);
       CHECK(column.find("token") == std::string::npos);
-      CHECK((column.find("key") == std::string::npos || column == "lookup_key"));
+      // idempotency_key: the UUID roster-enrich makes for each CreatorAudit start (Store::begin_start),
+      // never a credential.
+      CHECK((column.find("key") == std::string::npos || column == "lookup_key" ||
+             column == "idempotency_key"));
     }
     CHECK(seen > 20);
   }

@@ -215,21 +215,7 @@ TEST_SUITE("state hardening") {
     {
       // A version-1 file as roster-enrich 0.1 left it: its schema, one incomplete run.
       state::Database db(path, state::OpenMode::read_write_create);
-      db.exec(R"sql(
-PRAGMA journal_mode = WAL;
-CREATE TABLE runs (id INTEGER PRIMARY KEY, roster_path TEXT NOT NULL, roster_identity TEXT NOT NULL,
-  base_url TEXT NOT NULL, options_fingerprint TEXT NOT NULL, started_at_ms INTEGER NOT NULL,
-  ended_at_ms INTEGER, status INTEGER NOT NULL, stop_reason TEXT NOT NULL DEFAULT '');
-CREATE INDEX runs_by_status ON runs (status, id);
-CREATE TABLE lookups (run_id INTEGER NOT NULL REFERENCES runs (id), lookup_key TEXT NOT NULL,
-  platform INTEGER NOT NULL, handle TEXT NOT NULL, status INTEGER NOT NULL, job_id TEXT NOT NULL DEFAULT '',
-  creator_json TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '',
-  credits_charged INTEGER NOT NULL DEFAULT 0, credits_refunded INTEGER NOT NULL DEFAULT 0,
-  submitted_at_ms INTEGER, last_polled_at_ms INTEGER, expected_done_at_ms INTEGER,
-  include_fetched INTEGER NOT NULL DEFAULT 0, submit_intent INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (run_id, lookup_key));
-CREATE TABLE totals (run_id INTEGER PRIMARY KEY REFERENCES runs (id), credits_spent INTEGER NOT NULL DEFAULT 0,
-  credits_refunded INTEGER NOT NULL DEFAULT 0, requests INTEGER NOT NULL DEFAULT 0);
+      db.exec(std::string(test::k_schema_v1_sql) + R"sql(
 INSERT INTO runs VALUES (1, '/r.csv', '', 'u', '', 5, 9, 2, 'deadline');
 INSERT INTO lookups (run_id, lookup_key, platform, handle, status, job_id) VALUES (1, 'tiktok:a', 1, 'a', 5, 'job_a');
 INSERT INTO totals VALUES (1, 1, 0, 2);
@@ -240,7 +226,7 @@ PRAGMA user_version = 1;
     }
     auto store = test::open_store(path);
     state::Database check(path, state::OpenMode::read_only);
-    CHECK(check.query_int("PRAGMA user_version", "test") == 2);
+    CHECK(check.query_int("PRAGMA user_version", "test") == state::k_schema_version);  // via 2 to the latest
     auto snapshot = store->find_incomplete_run();
     REQUIRE(snapshot.has_value());
     CHECK(snapshot->info.tenant_id.empty());

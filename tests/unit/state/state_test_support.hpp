@@ -46,6 +46,26 @@ inline std::string read_bytes(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+// The schema of version 1 as roster-enrich 0.1 made it (src/state/schema.cpp, migrate_0_to_1), in
+// WAL mode: the start of the old files the upgrade tests make. Never edit it, as a released file
+// never changes.
+inline constexpr const char* k_schema_v1_sql = R"sql(
+PRAGMA journal_mode = WAL;
+CREATE TABLE runs (id INTEGER PRIMARY KEY, roster_path TEXT NOT NULL, roster_identity TEXT NOT NULL,
+  base_url TEXT NOT NULL, options_fingerprint TEXT NOT NULL, started_at_ms INTEGER NOT NULL,
+  ended_at_ms INTEGER, status INTEGER NOT NULL, stop_reason TEXT NOT NULL DEFAULT '');
+CREATE INDEX runs_by_status ON runs (status, id);
+CREATE TABLE lookups (run_id INTEGER NOT NULL REFERENCES runs (id), lookup_key TEXT NOT NULL,
+  platform INTEGER NOT NULL, handle TEXT NOT NULL, status INTEGER NOT NULL, job_id TEXT NOT NULL DEFAULT '',
+  creator_json TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '',
+  credits_charged INTEGER NOT NULL DEFAULT 0, credits_refunded INTEGER NOT NULL DEFAULT 0,
+  submitted_at_ms INTEGER, last_polled_at_ms INTEGER, expected_done_at_ms INTEGER,
+  include_fetched INTEGER NOT NULL DEFAULT 0, submit_intent INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, lookup_key));
+CREATE TABLE totals (run_id INTEGER PRIMARY KEY REFERENCES runs (id), credits_spent INTEGER NOT NULL DEFAULT 0,
+  credits_refunded INTEGER NOT NULL DEFAULT 0, requests INTEGER NOT NULL DEFAULT 0);
+)sql";
+
 // The store at `path`, or the test case fails with why it could not be opened.
 inline std::unique_ptr<state::SqliteStore> open_store(const std::string& path) {
   auto store = state::SqliteStore::open(path);
