@@ -412,6 +412,47 @@ TEST_SUITE("creatoraudit::AuditProvider") {
     }
   }
 
+  TEST_CASE("AuditProvider: all-null metrics stay pending and are asked again; ids the API rejects are errors") {
+    std::vector<AuditRecord> records = covered_lookups(2);
+    sim::audit::AuditConfig config;
+    config.unscraped_as_nulls = true;
+    config.min_refresh = std::chrono::minutes(10);
+    config.max_refresh = std::chrono::minutes(20);
+    AuditWorld world{config};
+    state::MemoryStore store;
+    {
+      AuditProvider tracking(records, world.client, store, world.clock, AuditProviderConfig{});
+      while (records[0].account_id.empty() || records[1].account_id.empty()) {
+        REQUIRE(tracking.step());
+      }
+    }
+    // A state that believes both refreshed (say, a file from another tool's run), plus an account
+    // id the organization does not hold.
+    for (auto& record : records) {
+      record.last_scrape_time = "2026-06-09T10:00:00Z";
+    }
+    records.push_back(audit_lookup(2, core::Platform::tiktok, "gone"));
+    records.back().account_id = "00000000-0000-4000-8000-000000000000";
+    records.back().last_scrape_time = "2026-06-09T10:00:00Z";
+    const auto start = world.clock.now();
+    AuditProvider provider(records, world.client, store, world.clock, AuditProviderConfig{});
+    drive_audit(provider, world.clock);
+    const auto outcome = provider.finish();
+    CHECK(records[2].status == AuditStatus::error);
+    CHECK(records[2].error.find("00000000-0000-4000-8000-000000000000") != std::string::npos);
+    CHECK(records[0].status == AuditStatus::metrics);
+    CHECK(records[1].status == AuditStatus::metrics);
+    check_truth(records[0], "30d");
+    check_truth(records[1], "30d");
+    const auto stats = world.stats();
+    // The 422 (nothing fetched), then the two alone, null until their first refresh 10 to 20
+    // minutes on, asked once a minute: a handful of calls, not one per step.
+    CHECK(stats["metrics_calls"].get<std::int64_t>() >= 2);
+    CHECK(stats["metrics_calls"].get<std::int64_t>() <= 2 + 21);
+    CHECK(world.clock.now() - start >= std::chrono::minutes(9));
+    CHECK(outcome.some_failed);
+  }
+
   TEST_CASE("AuditProvider: AuditRecord survives the store round trip") {
     AuditRecord record = audit_lookup(3, core::Platform::instagram, "Foo");
     record.status = AuditStatus::metrics;
