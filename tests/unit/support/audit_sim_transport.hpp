@@ -13,6 +13,7 @@
 
 #include "http/transport.hpp"
 #include "sim/creatoraudit/audit_model.hpp"
+#include "support/sim_transport.hpp"
 #include "util/clock.hpp"
 
 namespace test {
@@ -28,11 +29,7 @@ class AuditSimTransport final : public http::Transport {
       : m_sim(simulator), m_clock(clock) {}
 
   util::Expected<http::Response, http::Error> send(const http::Request& request) override {
-    const auto scheme = request.url.find("://");
-    const auto path = request.url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-    sim::SimRequest sim_request{request.method == http::Method::get ? "GET" : "POST",
-                                path == std::string::npos ? "/" : request.url.substr(path), request.headers,
-                                request.body};
+    const sim::SimRequest sim_request = to_sim_request(request);
     m_targets.push_back(sim_request.target);
     const std::string key = sim::find_header(request.headers, "Idempotency-Key").value_or("");
     if (m_events != nullptr) {
