@@ -9,17 +9,21 @@
 
 namespace test {
 
+// The request as a simulator model sees it: the path and query of the absolute URL.
+inline sim::SimRequest to_sim_request(const http::Request& request) {
+  const auto scheme = request.url.find("://");
+  const auto path = request.url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  return sim::SimRequest{request.method == http::Method::get ? "GET" : "POST",
+                         path == std::string::npos ? "/" : request.url.substr(path), request.headers,
+                         request.body};
+}
+
 class SimTransport final : public http::Transport {
  public:
   SimTransport(sim::Simulator& simulator, const util::Clock& clock) : m_sim(simulator), m_clock(clock) {}
 
   util::Expected<http::Response, http::Error> send(const http::Request& request) override {
-    // Keep the path and query of the absolute URL.
-    const auto scheme = request.url.find("://");
-    const auto path = request.url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-    sim::SimRequest sim_request{request.method == http::Method::get ? "GET" : "POST",
-                                path == std::string::npos ? "/" : request.url.substr(path), request.headers,
-                                request.body};
+    const sim::SimRequest sim_request = to_sim_request(request);
     m_sent_at.push_back(m_clock.now());
     m_targets.push_back(sim_request.method + " " + sim_request.target.substr(0, sim_request.target.find('?')));
     const sim::SimResponse answer = m_sim.handle(sim_request, m_clock.now());
