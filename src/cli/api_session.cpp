@@ -37,15 +37,18 @@ std::string configured_base_url(const GlobalOptions& options) {
 }
 
 std::string resolve_base_url(const GlobalOptions& options) {
-  const std::string url = configured_base_url(options);
+  return checked_base_url(configured_base_url(options), options.allow_insecure_http);
+}
+
+std::string checked_base_url(std::string url, bool allow_insecure_http) {
   if (const auto problem = http::insecure_url_problem(url)) {
     const bool only_insecure = util::starts_with_ignoring_case(url, "http://");
-    if (!(only_insecure && options.allow_insecure_http)) {
+    if (!(only_insecure && allow_insecure_http)) {
       throw Fatal(ExitCode::usage, *problem);
     }
   }
   // The proxy libcurl would take from the environment sees a plain http:// request whole.
-  if (!options.allow_insecure_http) {
+  if (!allow_insecure_http) {
     if (const auto problem = http::insecure_proxy_problem(url, http::process_environment())) {
       throw Fatal(ExitCode::usage, *problem);
     }
@@ -68,25 +71,29 @@ std::string keep_out_of_core_dumps(std::string key) {
 }  // namespace
 
 std::string read_api_key(const GlobalOptions& options) {
-  if (options.api_key_file.empty()) {
-    const char* from_env = std::getenv("CREATORSCORE_API_KEY");
+  return read_key("CREATORSCORE_API_KEY", options.api_key_file, "API key");
+}
+
+std::string read_key(const char* env_name, const std::string& key_file, const std::string& what) {
+  if (key_file.empty()) {
+    const char* from_env = std::getenv(env_name);
     return keep_out_of_core_dumps(from_env != nullptr ? std::string(util::trim(from_env)) : std::string());
   }
   std::string line;
-  if (options.api_key_file == "-") {
+  if (key_file == "-") {
     std::getline(std::cin, line);
   } else {
-    std::ifstream file(options.api_key_file);
+    std::ifstream file(key_file);
     if (!file) {
       throw Fatal(ExitCode::key_rejected,
-                  "cannot read the API key file " + options.api_key_file + ": check the path and its permissions");
+                  "cannot read the " + what + " file " + key_file + ": check the path and its permissions");
     }
     std::getline(file, line);
   }
   const std::string key(util::trim(line));
   if (key.empty()) {
-    const std::string where = options.api_key_file == "-" ? "standard input" : options.api_key_file;
-    throw Fatal(ExitCode::key_rejected, "no API key in " + where + ": its first line must hold the key");
+    const std::string where = key_file == "-" ? "standard input" : key_file;
+    throw Fatal(ExitCode::key_rejected, "no " + what + " in " + where + ": its first line must hold the key");
   }
   return keep_out_of_core_dumps(key);
 }
@@ -97,6 +104,34 @@ double resolve_time_scale() {
     throw Fatal(ExitCode::usage, "ROSTER_ENRICH_TIME_SCALE must be a positive number (it is for tests only)");
   }
   return scale;
+}
+
+void observe_requests(http::Client& client, const GlobalOptions& options) {
+  // A Retry-After past the cap is never shortened silently (`run` logs it through its progress
+  // printer instead, JSON included).
+  client.set_wait_observer([quiet = options.quiet](const http::WaitNotice& notice) {
+    if (!quiet) {
+      std::fprintf(stderr, "roster-enrich: warning: %s\n", notice.message.c_str());
+    }
+  });
+  if (options.verbosity > 0 && !options.quiet) {
+    client.set_observer([](const http::ExchangeEvent& event) {
+      const char* method = event.request->method == http::Method::get ? "GET" : "POST";
+      if (event.response != nullptr) {
+        std::fprintf(stderr, "roster-enrich: %s %s -> HTTP %d (%s, attempt %d)\n", method, event.request->url.c_str(),
+                     event.response->status, util::format_duration(event.elapsed).c_str(), event.attempt);
+      } else if (event.error != nullptr) {
+        std::fprintf(stderr, "roster-enrich: %s %s -> %s (attempt %d)\n", method, event.request->url.c_str(),
+                     event.error->message.c_str(), event.attempt);
+      }
+      if (event.attempt == 1) {
+        // Redacted again here, whatever the client passed on: the key must never reach a log.
+        for (const auto& [name, value] : http::redacted_headers(event.request->headers)) {
+          std::fprintf(stderr, "roster-enrich:   %s: %s\n", name.c_str(), value.c_str());
+        }
+      }
+    });
+  }
 }
 
 ApiSession::ApiSession(const GlobalOptions& options, std::string base_url, std::string api_key,
@@ -122,31 +157,7 @@ ApiSession::ApiSession(const GlobalOptions& options, std::string base_url, std::
   // A seed per process: many clients started by the same cron minute must not retry in step.
   m_jitter_seed = (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
   m_http = std::make_unique<http::Client>(*m_transport, *m_clock, *m_limiter, http::RetryPolicy{{}, m_jitter_seed});
-  // A Retry-After past the cap is never shortened silently (`run` logs it through its progress
-  // printer instead, JSON included).
-  m_http->set_wait_observer([quiet = options.quiet](const http::WaitNotice& notice) {
-    if (!quiet) {
-      std::fprintf(stderr, "roster-enrich: warning: %s\n", notice.message.c_str());
-    }
-  });
-  if (options.verbosity > 0 && !options.quiet) {
-    m_http->set_observer([](const http::ExchangeEvent& event) {
-      const char* method = event.request->method == http::Method::get ? "GET" : "POST";
-      if (event.response != nullptr) {
-        std::fprintf(stderr, "roster-enrich: %s %s -> HTTP %d (%s, attempt %d)\n", method, event.request->url.c_str(),
-                     event.response->status, util::format_duration(event.elapsed).c_str(), event.attempt);
-      } else if (event.error != nullptr) {
-        std::fprintf(stderr, "roster-enrich: %s %s -> %s (attempt %d)\n", method, event.request->url.c_str(),
-                     event.error->message.c_str(), event.attempt);
-      }
-      if (event.attempt == 1) {
-        // Redacted again here, whatever the client passed on: the key must never reach a log.
-        for (const auto& [name, value] : http::redacted_headers(event.request->headers)) {
-          std::fprintf(stderr, "roster-enrich:   %s: %s\n", name.c_str(), value.c_str());
-        }
-      }
-    });
-  }
+  observe_requests(*m_http, options);
   m_api = std::make_unique<creatorscore::Client>(*m_http, m_base_url, std::move(api_key));
 }
 

@@ -36,14 +36,25 @@ std::string configured_base_url(const GlobalOptions& options);
 // that is not on loopback, without --allow-insecure-http: the key would travel in clear.
 std::string resolve_base_url(const GlobalOptions& options);
 
+// `url` checked by the same rules (the CreatorAudit base URL goes through them too).
+std::string checked_base_url(std::string url, bool allow_insecure_http);
+
 // The key from --api-key-file (`-` = stdin, first line, surrounding white space dropped) or
 // CREATORSCORE_API_KEY. Returns an empty string when neither is set; throws core::Fatal
 // (key_rejected) when the file cannot be read or is empty.
 std::string read_api_key(const GlobalOptions& options);
 
+// A key from `key_file` (`-` = stdin, first line, surrounding white space dropped), else from the
+// environment variable `env_name`; `what` ("API key", "CreatorAudit key") names it in errors. Empty
+// when neither is set; the process is made not dumpable once a key is held.
+std::string read_key(const char* env_name, const std::string& key_file, const std::string& what);
+
 // The time scale from ROSTER_ENRICH_TIME_SCALE; throws core::Fatal(usage) when it is not a
 // positive number.
 double resolve_time_scale();
+
+// Logs each request on stderr with -v (the key masked), and a capped Retry-After as a warning.
+void observe_requests(http::Client& client, const GlobalOptions& options);
 
 class ApiSession {
  public:
