@@ -92,6 +92,8 @@ struct LookupOptions {
 };
 CLI::App* add_lookup_command(CLI::App& app, LookupOptions& options);
 core::ExitCode run_lookup(const LookupOptions& options, const GlobalOptions& global);
+// `lookup --provider creatoraudit` (cli/lookup_audit.cpp).
+core::ExitCode run_audit_lookup(const LookupOptions& options, const GlobalOptions& global);
 
 // Adds --delimiter, --platform-column, --handle-column, --url-column, --platform.
 void add_roster_options(CLI::App& command, RosterOptions& options);
