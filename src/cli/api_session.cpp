@@ -24,16 +24,20 @@ namespace cli {
 using core::ExitCode;
 using core::Fatal;
 
-std::string configured_base_url(const GlobalOptions& options) {
-  std::string url = options.base_url;
+std::string configured_url(const std::string& flag_value, const char* env_name, const char* default_url) {
+  std::string url = flag_value;
   if (url.empty()) {
-    const char* from_env = std::getenv("CREATORSCORE_BASE_URL");
-    url = (from_env != nullptr && *from_env != '\0') ? from_env : k_default_base_url;
+    const char* from_env = std::getenv(env_name);
+    url = (from_env != nullptr && *from_env != '\0') ? from_env : default_url;
   }
   while (!url.empty() && url.back() == '/') {
     url.pop_back();
   }
   return url;
+}
+
+std::string configured_base_url(const GlobalOptions& options) {
+  return configured_url(options.base_url, "CREATORSCORE_BASE_URL", k_default_base_url);
 }
 
 std::string resolve_base_url(const GlobalOptions& options) {
@@ -106,6 +110,24 @@ double resolve_time_scale() {
   return scale;
 }
 
+std::unique_ptr<http::Transport> make_transport(const GlobalOptions& options, const std::atomic<bool>* stop_flag) {
+  // Checked before anything is opened or sent (a run's state file, the account request): without
+  // libcurl no request can go out. 69, as sysexits(3) says of EX_UNAVAILABLE, "a support program or
+  // file does not exist"; a library missing from the system is no bug of roster-enrich (70).
+  if (auto problem = http::curl_unavailable_reason()) {
+    throw Fatal(ExitCode::api_unavailable, std::move(*problem));
+  }
+  http::CurlOptions curl_options;
+  curl_options.allow_insecure_http = options.allow_insecure_http;
+  curl_options.stop_flag = stop_flag;
+  return std::make_unique<http::CurlTransport>(curl_options);
+}
+
+std::uint64_t fresh_jitter_seed() {
+  // A seed per process: many clients started by the same cron minute must not retry in step.
+  return (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
+}
+
 void observe_requests(http::Client& client, const GlobalOptions& options) {
   // A Retry-After past the cap is never shortened silently (`run` logs it through its progress
   // printer instead, JSON included).
@@ -143,19 +165,9 @@ ApiSession::ApiSession(const GlobalOptions& options, std::string base_url, std::
                 "https://creatorscore.io/account/api)");
   }
   m_clock = std::make_unique<util::RealClock>(resolve_time_scale(), stop_flag);
-  // Checked before anything is opened or sent (a run's state file, the account request): without
-  // libcurl no request can go out. 69, as sysexits(3) says of EX_UNAVAILABLE, "a support program or
-  // file does not exist"; a library missing from the system is no bug of roster-enrich (70).
-  if (auto problem = http::curl_unavailable_reason()) {
-    throw Fatal(ExitCode::api_unavailable, std::move(*problem));
-  }
-  http::CurlOptions curl_options;
-  curl_options.allow_insecure_http = options.allow_insecure_http;
-  curl_options.stop_flag = stop_flag;
-  m_transport = std::make_unique<http::CurlTransport>(curl_options);
+  m_transport = make_transport(options, stop_flag);
   m_limiter = std::make_unique<http::RateLimiter>(*m_clock, static_cast<std::size_t>(options.rate_limit));
-  // A seed per process: many clients started by the same cron minute must not retry in step.
-  m_jitter_seed = (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
+  m_jitter_seed = fresh_jitter_seed();
   m_http = std::make_unique<http::Client>(*m_transport, *m_clock, *m_limiter, http::RetryPolicy{{}, m_jitter_seed});
   observe_requests(*m_http, options);
   m_api = std::make_unique<creatorscore::Client>(*m_http, m_base_url, std::move(api_key));

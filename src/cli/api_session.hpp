@@ -27,6 +27,10 @@ class Client;
 
 namespace cli {
 
+// `flag_value`, else the environment variable `env_name` when set and not empty, else
+// `default_url`, without a trailing slash.
+std::string configured_url(const std::string& flag_value, const char* env_name, const char* default_url);
+
 // The base URL from --base-url, CREATORSCORE_BASE_URL or the default, without a trailing slash,
 // unchecked: for commands that send nothing (`status` derives the state file's name from it).
 std::string configured_base_url(const GlobalOptions& options);
@@ -52,6 +56,12 @@ std::string read_key(const char* env_name, const std::string& key_file, const st
 // The time scale from ROSTER_ENRICH_TIME_SCALE; throws core::Fatal(usage) when it is not a
 // positive number.
 double resolve_time_scale();
+
+// The curl transport with the proxy/TLS settings of `options`; exit 69 when libcurl cannot load.
+std::unique_ptr<http::Transport> make_transport(const GlobalOptions& options, const std::atomic<bool>* stop_flag);
+
+// A retry-jitter seed drawn per process.
+std::uint64_t fresh_jitter_seed();
 
 // Logs each request on stderr with -v (the key masked), and a capped Retry-After as a warning.
 void observe_requests(http::Client& client, const GlobalOptions& options);

@@ -1,15 +1,12 @@
 #include "cli/audit_session.hpp"
 
-#include <cstdlib>
-#include <random>
-
 #include "cli/api_session.hpp"
 #include "creatoraudit/client.hpp"
 #include "creatoraudit/header_pacer.hpp"
 #include "creatoraudit/session.hpp"
 #include "http/client.hpp"
-#include "http/curl_transport.hpp"
 #include "http/retry_policy.hpp"
+#include "http/transport.hpp"
 #include "util/clock.hpp"
 
 namespace cli {
@@ -18,15 +15,8 @@ using core::ExitCode;
 using core::Fatal;
 
 std::string resolve_audit_base_url(const AuditConnectionOptions& audit, const GlobalOptions& global) {
-  std::string url = audit.base_url;
-  if (url.empty()) {
-    const char* from_env = std::getenv("CREATORAUDIT_BASE_URL");
-    url = (from_env != nullptr && *from_env != '\0') ? from_env : k_default_audit_base_url;
-  }
-  while (!url.empty() && url.back() == '/') {
-    url.pop_back();
-  }
-  return checked_base_url(std::move(url), global.allow_insecure_http);
+  return checked_base_url(configured_url(audit.base_url, "CREATORAUDIT_BASE_URL", k_default_audit_base_url),
+                          global.allow_insecure_http);
 }
 
 std::string read_audit_key(const AuditConnectionOptions& audit) {
@@ -45,16 +35,9 @@ AuditSession::AuditSession(const GlobalOptions& options, std::string base_url, s
     throw Fatal(ExitCode::key_rejected, missing_audit_key_message());
   }
   m_clock = std::make_unique<util::RealClock>(resolve_time_scale(), stop_flag);
-  if (auto problem = http::curl_unavailable_reason()) {
-    throw Fatal(ExitCode::api_unavailable, std::move(*problem));
-  }
-  http::CurlOptions curl_options;
-  curl_options.allow_insecure_http = options.allow_insecure_http;
-  curl_options.stop_flag = stop_flag;
-  m_transport = std::make_unique<http::CurlTransport>(curl_options);
+  m_transport = make_transport(options, stop_flag);
   m_pacer = std::make_unique<creatoraudit::HeaderPacer>(*m_clock);
-  // A seed per process, as ApiSession's: clients started together must not retry in step.
-  const std::uint64_t seed = (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
+  const std::uint64_t seed = fresh_jitter_seed();
   m_http = std::make_unique<http::Client>(*m_transport, *m_clock, *m_pacer, http::RetryPolicy{{}, seed});
   observe_requests(*m_http, options);
   m_session = std::make_unique<creatoraudit::Session>(*m_http, m_base_url, std::move(api_key));
