@@ -52,12 +52,15 @@ core::Fatal audit_fatal_from(const creatoraudit::ApiError& error) {
   switch (error.kind) {
     case ApiErrorKind::key_rejected:
       return Fatal(ExitCode::key_rejected, message);
-    case ApiErrorKind::interrupted: return Fatal(ExitCode::incomplete, "interrupted");
-    case ApiErrorKind::deadline: return Fatal(ExitCode::incomplete, message);
+    case ApiErrorKind::interrupted:
+      return Fatal(ExitCode::incomplete, "interrupted");
+    case ApiErrorKind::deadline:
+      return Fatal(ExitCode::incomplete, message);
     case ApiErrorKind::refused:
     case ApiErrorKind::bad_request:
     case ApiErrorKind::unavailable:
-    case ApiErrorKind::bad_response: return Fatal(ExitCode::api_unavailable, message);
+    case ApiErrorKind::bad_response:
+      return Fatal(ExitCode::api_unavailable, message);
   }
   return Fatal(ExitCode::api_unavailable, message);
 }

@@ -4,10 +4,11 @@
 // Idempotency-Key); with --wait polls until its first refresh; prints the metrics for
 // --audit-period. A run keeps its keys in the state file; a lookup holds its key for the call only.
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include "cli/audit_session.hpp"
 #include "cli/commands.hpp"
@@ -42,17 +43,21 @@ struct AuditAnswer {
 std::string audit_answer_json(const AuditAnswer& answer) {
   nlohmann::ordered_json audit{
       {"status", answer.status},
-      {"error", answer.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(answer.error)},
+      {"error",
+       answer.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(answer.error)},
       {"account_id", answer.account_id.empty() ? nlohmann::ordered_json(nullptr)
                                                : nlohmann::ordered_json(answer.account_id)},
       {"last_scrape_time", answer.last_scrape_time ? nlohmann::ordered_json(*answer.last_scrape_time)
                                                    : nlohmann::ordered_json(nullptr)},
-      {"period", answer.period.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(answer.period)},
+      {"period",
+       answer.period.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(answer.period)},
       {"tracked_now", answer.tracked_now},
-      {"metrics", answer.metrics_json.empty() ? nlohmann::ordered_json(nullptr)
-                                              : nlohmann::ordered_json::parse(answer.metrics_json, nullptr, false)},
+      {"metrics", answer.metrics_json.empty()
+                      ? nlohmann::ordered_json(nullptr)
+                      : nlohmann::ordered_json::parse(answer.metrics_json, nullptr, false)},
   };
-  const nlohmann::ordered_json document{{"platform", answer.platform}, {"handle", answer.handle}, {"audit", audit}};
+  const nlohmann::ordered_json document{
+      {"platform", answer.platform}, {"handle", answer.handle}, {"audit", audit}};
   return document.dump(2) + "\n";
 }
 
@@ -66,7 +71,8 @@ std::string audit_answer_text(const AuditAnswer& answer) {
     out += "  account       " + answer.account_id + (answer.tracked_now ? " (tracked now)" : "") + "\n";
   }
   out += "  refreshed     " +
-         (answer.last_scrape_time ? util::one_line(*answer.last_scrape_time, 60) : std::string("not yet")) + "\n";
+         (answer.last_scrape_time ? util::one_line(*answer.last_scrape_time, 60) : std::string("not yet")) +
+         "\n";
   if (!answer.period.empty()) {
     out += "  period        " + answer.period + "\n";
   }
@@ -86,9 +92,10 @@ std::optional<creatoraudit::Account> find_tracked(creatoraudit::Client& api, cor
   if (!accounts) {
     throw audit_fatal_from(accounts.error());
   }
-  const auto found = std::find_if(accounts->begin(), accounts->end(), [&](const creatoraudit::Account& account) {
-    return util::equals_ignoring_case(account.username, handle);
-  });
+  const auto found =
+      std::find_if(accounts->begin(), accounts->end(), [&](const creatoraudit::Account& account) {
+        return util::equals_ignoring_case(account.username, handle);
+      });
   return found == accounts->end() ? std::nullopt : std::optional<creatoraudit::Account>(*found);
 }
 
@@ -138,7 +145,9 @@ core::ExitCode run_audit_lookup(const LookupOptions& options, const GlobalOption
         answer.tracked_now = true;
         account = tracked->account;
         break;
-      case creatoraudit::TrackOutcome::existing: account = tracked->account; break;
+      case creatoraudit::TrackOutcome::existing:
+        account = tracked->account;
+        break;
       case creatoraudit::TrackOutcome::conflict:
         account = find_tracked(api, *platform, handle);  // tracked already, not yet listed before
         if (!account) {
@@ -171,8 +180,9 @@ core::ExitCode run_audit_lookup(const LookupOptions& options, const GlobalOption
         throw audit_fatal_from(fetched.error());
       }
       if (fetched->outcome == creatoraudit::FetchOutcome::not_found) {
-        throw Fatal(ExitCode::api_unavailable, "CreatorAudit no longer knows account " + account->id +
-                                                   " (404 while waiting for its first refresh); run the lookup again");
+        throw Fatal(ExitCode::api_unavailable,
+                    "CreatorAudit no longer knows account " + account->id +
+                        " (404 while waiting for its first refresh); run the lookup again");
       }
       if (fetched->outcome == creatoraudit::FetchOutcome::changed) {
         account = fetched->account;
@@ -194,8 +204,8 @@ core::ExitCode run_audit_lookup(const LookupOptions& options, const GlobalOption
       } else if (!metrics->page.items.empty() && metrics->page.items.front().scraped()) {
         const creatoraudit::AccountMetrics& item = metrics->page.items.front();
         answer.status = "metrics";
-        answer.period = item.period.empty() ? std::string(creatoraudit::period_name(options.audit_period))
-                                            : item.period;
+        answer.period =
+            item.period.empty() ? std::string(creatoraudit::period_name(options.audit_period)) : item.period;
         answer.metrics = item.metrics;
         answer.metrics_json = item.item_json;
         code = ExitCode::ok;

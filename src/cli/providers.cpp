@@ -37,9 +37,9 @@ util::Expected<ProviderSet, std::string> parse_providers(std::string_view list) 
     } else {
       const std::string guess = nearest_word(name, provider_names());
       const std::string shown = safe_to_echo(name) ? " '" + name + "'" : "";
-      return util::unexpected("--providers: unknown provider" + shown +
-                              (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
-                              (guess.empty() ? "; give creatorscore, creatoraudit or both, comma-separated" : ""));
+      return util::unexpected(
+          "--providers: unknown provider" + shown + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
+          (guess.empty() ? "; give creatorscore, creatoraudit or both, comma-separated" : ""));
     }
     any = true;
   }
@@ -61,8 +61,9 @@ std::string providers_text(const ProviderSet& providers) {
 void add_audit_connection_options(CLI::App& command, AuditConnectionOptions& options) {
   command.add_option("--audit-key-file", options.key_file,
                      "read the CreatorAudit key from FILE (`-` = stdin) instead of $CREATORAUDIT_API_KEY");
-  command.add_option("--audit-base-url", options.base_url,
-                     "CreatorAudit base URL (default: $CREATORAUDIT_BASE_URL, else https://api.creatoraudit.com/v2)");
+  command.add_option(
+      "--audit-base-url", options.base_url,
+      "CreatorAudit base URL (default: $CREATORAUDIT_BASE_URL, else https://api.creatoraudit.com/v2)");
 }
 
 CLI::Option* add_providers_option(CLI::App& command, ProviderSet& providers) {
@@ -82,12 +83,11 @@ CLI::Option* add_providers_option(CLI::App& command, ProviderSet& providers) {
 }
 
 CLI::Option* add_audit_period_option(CLI::App& command, creatoraudit::Period& period) {
-  return command
-      .add_option("--audit-period", period, "the CreatorAudit metrics window (default 30d)")
-      ->transform(CLI::CheckedTransformer(std::map<std::string, creatoraudit::Period>{
-          {"7d", creatoraudit::Period::days_7},
-          {"30d", creatoraudit::Period::days_30},
-          {"90d", creatoraudit::Period::days_90}}))
+  return command.add_option("--audit-period", period, "the CreatorAudit metrics window (default 30d)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, creatoraudit::Period>{{"7d", creatoraudit::Period::days_7},
+                                                      {"30d", creatoraudit::Period::days_30},
+                                                      {"90d", creatoraudit::Period::days_90}}))
       ->transform(one_of({"7d", "30d", "90d"}))
       ->option_text("7d|30d|90d");
 }
@@ -96,15 +96,17 @@ void add_run_audit_options(CLI::App& command, RunOptions& options) {
   add_providers_option(command, options.providers);
   add_audit_connection_options(command, options.audit);
   add_audit_period_option(command, options.audit_period);
-  command.add_option("--audit-track", options.audit_track,
-                     "new: track lookups CreatorAudit does not track yet (one quota account each); existing: "
-                     "read only accounts already tracked (default new)")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, AuditTrack>{{"new", AuditTrack::track_new}, {"existing", AuditTrack::existing_only}}))
+  command
+      .add_option("--audit-track", options.audit_track,
+                  "new: track lookups CreatorAudit does not track yet (one quota account each); existing: "
+                  "read only accounts already tracked (default new)")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, AuditTrack>{
+          {"new", AuditTrack::track_new}, {"existing", AuditTrack::existing_only}}))
       ->transform(one_of({"new", "existing"}))
       ->option_text("new|existing");
-  command.add_option("--audit-max-new", options.audit_max_new,
-                     "track at most N new CreatorAudit accounts in this invocation (default: the plan's quota)")
+  command
+      .add_option("--audit-max-new", options.audit_max_new,
+                  "track at most N new CreatorAudit accounts in this invocation (default: the plan's quota)")
       ->check(whole_number_in(0, 1'000'000'000'000LL));
 }
 

@@ -28,9 +28,10 @@ nlohmann::ordered_json audit_document(const AuditAccountReport& report) {
 std::string audit_account_text(const AuditAccountReport& report) {
   std::string out = "creatoraudit\n";
   out += "  organization  " + util::one_line(report.organization_id, 120) + "\n";
-  out += "  key           " + (report.key_name.empty() ? std::string("(no name)") : util::one_line(report.key_name, 120)) +
-         "\n";
-  out += "  API version   " + (report.api_version.empty() ? std::string("(unknown)") : util::one_line(report.api_version, 60)) +
+  out += "  key           " +
+         (report.key_name.empty() ? std::string("(no name)") : util::one_line(report.key_name, 120)) + "\n";
+  out += "  API version   " +
+         (report.api_version.empty() ? std::string("(unknown)") : util::one_line(report.api_version, 60)) +
          "\n";
   if (report.rate_limit) {
     out += "  rate limit    " + std::to_string(*report.rate_limit) + " requests per window";

@@ -13,9 +13,9 @@ struct AuditAccountReport {
   std::string organization_id;
   std::string key_name;
   std::string api_version;
-  std::optional<long long> rate_limit;       // X-RateLimit-Limit
-  std::optional<long long> remaining;        // X-RateLimit-Remaining, less what was sent since
-  std::optional<long long> reset_in_seconds; // until the window has room again
+  std::optional<long long> rate_limit;        // X-RateLimit-Limit
+  std::optional<long long> remaining;         // X-RateLimit-Remaining, less what was sent since
+  std::optional<long long> reset_in_seconds;  // until the window has room again
 };
 
 // "creatoraudit" lines: organization, key, API version, rate limit.

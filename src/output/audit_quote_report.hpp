@@ -13,9 +13,9 @@ namespace output {
 struct AuditQuote {
   std::size_t instagram = 0;
   std::size_t tiktok = 0;
-  std::size_t not_covered = 0;                  // lookups of other platforms
-  std::optional<std::size_t> already_tracked;   // unknown without a key
-  std::string tracked_note;                     // why it is unknown
+  std::size_t not_covered = 0;                 // lookups of other platforms
+  std::optional<std::size_t> already_tracked;  // unknown without a key
+  std::string tracked_note;                    // why it is unknown
 
   std::size_t covered() const { return instagram + tiktok; }
 };

@@ -1,3 +1,5 @@
+#include "cli/providers.hpp"
+
 #include <doctest/doctest.h>
 
 #include <CLI/CLI.hpp>
@@ -7,7 +9,6 @@
 #include <vector>
 
 #include "cli/commands.hpp"
-#include "cli/providers.hpp"
 
 namespace {
 
