@@ -2,7 +2,7 @@
 #
 # Commands, every flag of every command (global options before or after the command), the values
 # of --format, --progress, --log-format, --delimiter, --include (a comma-separated list) and
-# --platform, platforms for `lookup PLATFORM`, and file names for rosters, outputs, state and key
+# --platform, of --providers (a list), --provider, --audit-period and --audit-track, platforms for `lookup PLATFORM`, and file names for rosters, outputs, state and key
 # files. Self-contained: it needs no bash-completion helpers, so `source` it from ~/.bashrc or
 # install it in /usr/share/bash-completion/completions/roster-enrich.
 # Keep in step with `roster-enrich [COMMAND] --help` (tests/docs/completion_flags.sh checks it).
@@ -15,7 +15,9 @@ _roster_enrich_takes_value() {
         --base-url | --api-key-file | --progress | --log-format | --rate-limit | \
             --delimiter | --platform-column | --handle-column | --url-column | --platform | \
             -o | --output | --format | --state | --batch-size | --poll-interval | \
-            --slow-poll-interval | --slow-after | --max-credits | --deadline | --include)
+            --slow-poll-interval | --slow-after | --max-credits | --deadline | --include | \
+            --providers | --provider | --audit-key-file | --audit-base-url | --audit-period | \
+            --audit-track | --audit-max-new)
             return 0 ;;
     esac
     return 1
@@ -111,26 +113,54 @@ _roster_enrich() {
         --base-url)
             COMPREPLY=($(compgen -W "https://creatorscore.io" -- "$cur"))
             return ;;
-        -o | --output | --state | --api-key-file)
+        --audit-base-url)
+            COMPREPLY=($(compgen -W "https://api.creatoraudit.com/v2" -- "$cur"))
+            return ;;
+        --providers)
+            # A comma-separated list, as for --include.
+            local done_providers="" last_provider=$cur
+            if [[ $cur == *,* ]]; then
+                done_providers=${cur%,*},
+                last_provider=${cur##*,}
+            fi
+            local provider
+            for provider in creatorscore creatoraudit; do
+                [[ ,$done_providers == *,$provider,* ]] && continue
+                [[ $provider == "$last_provider"* ]] && COMPREPLY+=("$done_providers$provider")
+            done
+            compopt -o nospace 2>/dev/null
+            return ;;
+        --provider)
+            COMPREPLY=($(compgen -W "creatorscore creatoraudit" -- "$cur"))
+            return ;;
+        --audit-period)
+            COMPREPLY=($(compgen -W "7d 30d 90d" -- "$cur"))
+            return ;;
+        --audit-track)
+            COMPREPLY=($(compgen -W "new existing" -- "$cur"))
+            return ;;
+        -o | --output | --state | --api-key-file | --audit-key-file)
             _roster_enrich_files "$cur"
             return ;;
         --rate-limit | --batch-size | --max-credits | --poll-interval | --slow-poll-interval | \
-            --slow-after | --deadline | --platform-column | --handle-column | --url-column)
+            --slow-after | --deadline | --platform-column | --handle-column | --url-column | --audit-max-new)
             return ;;  # a number, a duration or a column name: nothing to offer
     esac
 
     local global="--base-url --api-key-file --allow-insecure-http -v --verbose -q --quiet --progress
         --log-format --rate-limit -h --help"
     local roster="--delimiter --platform-column --handle-column --url-column --platform"
+    local audit="--audit-key-file --audit-base-url"
     local flags
     case $command in
         "") flags="$global --version" ;;
         run) flags="$global $roster -o --output --format --state --restart --batch-size --poll-interval
-            --slow-poll-interval --slow-after --max-credits --deadline --include --no-formula-guard" ;;
-        quote) flags="$global $roster --json" ;;
-        account) flags="$global --json" ;;
+            --slow-poll-interval --slow-after --max-credits --deadline --include --no-formula-guard
+            --providers $audit --audit-period --audit-track --audit-max-new" ;;
+        quote) flags="$global $roster --json --providers $audit" ;;
+        account) flags="$global --json $audit" ;;
         status) flags="$global --state --json" ;;
-        lookup) flags="$global --include --wait --poll-interval --json" ;;
+        lookup) flags="$global --include --wait --poll-interval --json --provider $audit --audit-period" ;;
         *) flags="$global" ;;
     esac
 

@@ -27,6 +27,10 @@ class Client;
 
 namespace cli {
 
+// `flag_value`, else the environment variable `env_name` when set and not empty, else
+// `default_url`, without a trailing slash.
+std::string configured_url(const std::string& flag_value, const char* env_name, const char* default_url);
+
 // The base URL from --base-url, CREATORSCORE_BASE_URL or the default, without a trailing slash,
 // unchecked: for commands that send nothing (`status` derives the state file's name from it).
 std::string configured_base_url(const GlobalOptions& options);
@@ -36,14 +40,31 @@ std::string configured_base_url(const GlobalOptions& options);
 // that is not on loopback, without --allow-insecure-http: the key would travel in clear.
 std::string resolve_base_url(const GlobalOptions& options);
 
+// `url` checked by the same rules (the CreatorAudit base URL goes through them too).
+std::string checked_base_url(std::string url, bool allow_insecure_http);
+
 // The key from --api-key-file (`-` = stdin, first line, surrounding white space dropped) or
 // CREATORSCORE_API_KEY. Returns an empty string when neither is set; throws core::Fatal
 // (key_rejected) when the file cannot be read or is empty.
 std::string read_api_key(const GlobalOptions& options);
 
+// A key from `key_file` (`-` = stdin, first line, surrounding white space dropped), else from the
+// environment variable `env_name`; `what` ("API key", "CreatorAudit key") names it in errors. Empty
+// when neither is set; the process is made not dumpable once a key is held.
+std::string read_key(const char* env_name, const std::string& key_file, const std::string& what);
+
 // The time scale from ROSTER_ENRICH_TIME_SCALE; throws core::Fatal(usage) when it is not a
 // positive number.
 double resolve_time_scale();
+
+// The curl transport with the proxy/TLS settings of `options`; exit 69 when libcurl cannot load.
+std::unique_ptr<http::Transport> make_transport(const GlobalOptions& options, const std::atomic<bool>* stop_flag);
+
+// A retry-jitter seed drawn per process.
+std::uint64_t fresh_jitter_seed();
+
+// Logs each request on stderr with -v (the key masked), and a capped Retry-After as a warning.
+void observe_requests(http::Client& client, const GlobalOptions& options);
 
 class ApiSession {
  public:

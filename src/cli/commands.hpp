@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/global_options.hpp"
+#include "cli/providers.hpp"
 #include "core/exit_code.hpp"
 
 namespace CLI {
@@ -28,6 +29,7 @@ struct RosterOptions {
 };
 
 struct AccountOptions {
+  AuditConnectionOptions audit;
   bool json = false;
 };
 CLI::App* add_account_command(CLI::App& app, AccountOptions& options);
@@ -35,6 +37,8 @@ core::ExitCode run_account(const AccountOptions& options, const GlobalOptions& g
 
 struct QuoteOptions {
   RosterOptions roster;
+  ProviderSet providers;
+  AuditConnectionOptions audit;
   bool json = false;
 };
 CLI::App* add_quote_command(CLI::App& app, QuoteOptions& options);
@@ -54,6 +58,12 @@ struct RunOptions {
   std::string deadline;
   std::vector<std::string> include;
   bool no_formula_guard = false;
+  // CreatorAudit (the man page's CreatorAudit section).
+  ProviderSet providers;  // --providers, ROSTER_ENRICH_PROVIDERS
+  AuditConnectionOptions audit;
+  creatoraudit::Period audit_period = creatoraudit::Period::days_30;
+  AuditTrack audit_track = AuditTrack::track_new;
+  std::optional<long long> audit_max_new;  // unset: the plan's quota is the limit
   std::vector<std::string> argv;  // the command line, to print the resume command
 };
 CLI::App* add_run_command(CLI::App& app, RunOptions& options);
@@ -67,7 +77,12 @@ struct StatusOptions {
 CLI::App* add_status_command(CLI::App& app, StatusOptions& options);
 core::ExitCode run_status(const StatusOptions& options, const GlobalOptions& global);
 
+enum class LookupProvider { creatorscore, creatoraudit };
+
 struct LookupOptions {
+  LookupProvider provider = LookupProvider::creatorscore;
+  AuditConnectionOptions audit;
+  creatoraudit::Period audit_period = creatoraudit::Period::days_30;
   std::string platform;
   std::string handle;
   std::vector<std::string> include;
@@ -77,6 +92,8 @@ struct LookupOptions {
 };
 CLI::App* add_lookup_command(CLI::App& app, LookupOptions& options);
 core::ExitCode run_lookup(const LookupOptions& options, const GlobalOptions& global);
+// `lookup --provider creatoraudit` (cli/lookup_audit.cpp).
+core::ExitCode run_audit_lookup(const LookupOptions& options, const GlobalOptions& global);
 
 // Adds --delimiter, --platform-column, --handle-column, --url-column, --platform.
 void add_roster_options(CLI::App& command, RosterOptions& options);

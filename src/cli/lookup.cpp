@@ -27,7 +27,13 @@ Examples:
   roster-enrich lookup youtube MrBeast --wait            # poll until the score is ready
   roster-enrich lookup x jack --include narrative,velocity --json
 
-A fresh score costs credits (1-3 by platform). Prints a card on a terminal, JSON otherwise or with --json.)";
+A fresh score costs credits (1-3 by platform). Prints a card on a terminal, JSON otherwise or with --json.
+
+With --provider creatoraudit (instagram and tiktok only; key from CREATORAUDIT_API_KEY or
+--audit-key-file): finds the account among those the organization tracks, tracks it when it is not
+tracked (that takes one account of the plan's quota), with --wait waits for its first refresh
+(polling GET /accounts/{id}), then prints its metrics for --audit-period:
+  roster-enrich lookup --provider creatoraudit tiktok alixearle --wait --audit-period 7d)";
 
 // A job reported `done` without a creator is asked about this many more times, then reported as
 // an error (as the run does: engine/engine.cpp).
@@ -44,7 +50,7 @@ void end_as_error(output::LookupAnswer& answer, const std::string& reason, core:
 constexpr const char* k_lookup_exit_codes =
     "Exit codes: 0 scored or cached, 75 queued and not done yet (ask again later: the job is not paid\n"
     "twice, or use --wait), 1 the job failed or the creator was refused, 3 out of credits, 64 usage,\n"
-    "69 API unavailable, 77 bad key.";
+    "69 API unavailable, 77 bad key. CreatorAudit: 75 not refreshed yet, 3 the plan's quota is used up.";
 
 // Whether a handle a roster row could not hold (`problem`) is refused here, before any request:
 // one that would reach another endpoint (empty, dots alone) or be charged for a creator who is not
@@ -91,10 +97,20 @@ CLI::App* add_lookup_command(CLI::App& app, LookupOptions& options) {
       ->check(duration_with_unit())
       ->capture_default_str();
   command->add_flag("--json", options.json, "print JSON (the default when stdout is not a terminal)");
+  command->add_option("--provider", options.provider, "creatorscore (default) or creatoraudit (engagement metrics)")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, LookupProvider>{
+          {"creatorscore", LookupProvider::creatorscore}, {"creatoraudit", LookupProvider::creatoraudit}}))
+      ->transform(one_of({"creatorscore", "creatoraudit"}))
+      ->option_text("creatorscore|creatoraudit");
+  add_audit_connection_options(*command, options.audit);
+  add_audit_period_option(*command, options.audit_period);
   return command;
 }
 
 core::ExitCode run_lookup(const LookupOptions& options, const GlobalOptions& global) {
+  if (options.provider == LookupProvider::creatoraudit) {
+    return run_audit_lookup(options, global);
+  }
   const auto platform = core::parse_platform(util::trim(options.platform));
   if (!platform) {
     throw core::Fatal(core::ExitCode::usage, "unknown platform '" + options.platform + "'");

@@ -11,6 +11,7 @@
 
 #include "cli/api_session.hpp"
 #include "cli/commands.hpp"
+#include "cli/providers.hpp"
 #include "cli/roster_input.hpp"
 #include "cli/run_state.hpp"
 #include "cli/signals.hpp"
@@ -159,6 +160,7 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
       ->check(one_of({"narrative", "velocity", "risk_flags", "detailed_analysis"}));
   command->add_flag("--no-formula-guard", options.no_formula_guard,
                     "do not prefix API text starting with = + - @ TAB CR with ' in CSV output");
+  add_run_audit_options(*command, options);
   return command;
 }
 

@@ -30,8 +30,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return d[a.size()][b.size()];
 }
 
-// The nearest candidate within two edits (gh's threshold), else empty.
-std::string nearest(std::string_view word, const std::vector<std::string>& candidates) {
+}  // namespace
+
+std::string nearest_word(std::string_view word, const std::vector<std::string>& candidates) {
   std::string best;
   std::size_t best_distance = 3;
   for (const std::string& candidate : candidates) {
@@ -43,6 +44,8 @@ std::string nearest(std::string_view word, const std::vector<std::string>& candi
   }
   return best;
 }
+
+namespace {
 
 std::vector<std::string> command_names(const CLI::App& app) {
   std::vector<std::string> names;
@@ -69,15 +72,16 @@ std::string list_of(const std::vector<std::string>& words, const std::string& la
   return out;
 }
 
-// A word may be echoed back only if it cannot be a secret pasted in the wrong place: lower-case
-// letters, digits and dashes only (an API key has `_`), and short, or an option's name (`--no-…`:
-// a key does not start with dashes).
+}  // namespace
+
 bool safe_to_echo(std::string_view word) {
   const std::size_t longest = word.starts_with("--") ? 40 : 20;
   return word.size() <= longest && std::all_of(word.begin(), word.end(), [](unsigned char c) {
            return std::islower(c) || std::isdigit(c) || c == '-';
          });
 }
+
+namespace {
 
 // An unknown option that looks like an attempt to pass the key as a flag.
 bool looks_like_key_option(std::string_view name) {
@@ -148,7 +152,7 @@ std::string help_hint(const CLI::App* command) {
 
 std::string unknown_command(const CLI::App& app, const std::string& word) {
   const std::vector<std::string> names = command_names(app);
-  const std::string guess = nearest(word, names);
+  const std::string guess = nearest_word(word, names);
   const std::string shown = safe_to_echo(word) ? " '" + word + "'" : "";
   if (!guess.empty()) {
     return "unknown command" + shown + "; did you mean '" + guess + "'?";
@@ -169,7 +173,7 @@ std::string unknown_option(const CLI::App& app, const CLI::App* command, const s
     }
   }
   const std::string shown = safe_to_echo(name) ? " " + name : "";
-  const std::string guess = nearest(name, names);
+  const std::string guess = nearest_word(name, names);
   if (!guess.empty()) {
     return "unknown option" + shown + "; did you mean " + guess + "?";
   }

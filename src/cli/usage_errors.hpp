@@ -6,6 +6,7 @@
 
 #include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace CLI {
@@ -29,5 +30,13 @@ std::string usage_error_line(const CLI::ParseError& error, const CLI::App& app,
 CLI::Validator duration_with_unit();
 CLI::Validator whole_number_in(long long min, long long max);
 CLI::Validator one_of(std::initializer_list<const char*> words);
+
+// The candidate nearest to `word` within two edits (gh's threshold), else empty: "did you mean".
+std::string nearest_word(std::string_view word, const std::vector<std::string>& candidates);
+
+// A word may be echoed back only if it cannot be a secret pasted in the wrong place: lower-case
+// letters, digits and dashes only (an API key has `_`), and short, or an option's name (`--no-…`:
+// a key does not start with dashes).
+bool safe_to_echo(std::string_view word);
 
 }  // namespace cli
