@@ -8,13 +8,15 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <nlohmann/json.hpp>
 
 #include "cli/audit_session.hpp"
 #include "cli/commands.hpp"
 #include "cli/signals.hpp"
+#include "creatoraudit/audit_columns.hpp"
+#include "creatoraudit/audit_record.hpp"
 #include "creatoraudit/client.hpp"
 #include "creatoraudit/idempotency_key.hpp"
+#include "output/column_group.hpp"
 #include "roster/handle.hpp"
 #include "util/clock.hpp"
 #include "util/duration.hpp"
@@ -40,25 +42,30 @@ struct AuditAnswer {
   std::vector<creatoraudit::Metric> metrics;
 };
 
-std::string audit_answer_json(const AuditAnswer& answer) {
-  nlohmann::ordered_json audit{
-      {"status", answer.status},
-      {"error",
-       answer.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(answer.error)},
-      {"account_id", answer.account_id.empty() ? nlohmann::ordered_json(nullptr)
-                                               : nlohmann::ordered_json(answer.account_id)},
-      {"last_scrape_time", answer.last_scrape_time ? nlohmann::ordered_json(*answer.last_scrape_time)
-                                                   : nlohmann::ordered_json(nullptr)},
-      {"period",
-       answer.period.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(answer.period)},
-      {"tracked_now", answer.tracked_now},
-      {"metrics", answer.metrics_json.empty()
-                      ? nlohmann::ordered_json(nullptr)
-                      : nlohmann::ordered_json::parse(answer.metrics_json, nullptr, false)},
-  };
-  const nlohmann::ordered_json document{
-      {"platform", answer.platform}, {"handle", answer.handle}, {"audit", audit}};
-  return document.dump(2) + "\n";
+// The lookup's JSON object as `run` writes it (the audit column group's members, one piece of code
+// for both), plus `tracked_now` inside `audit`: whether this lookup took an account of the quota.
+std::string audit_answer_json(const AuditAnswer& answer, core::Platform platform) {
+  creatoraudit::AuditRecord record;
+  record.platform = platform;
+  record.handle = answer.handle;
+  record.status = creatoraudit::parse_audit_status(answer.status).value_or(creatoraudit::AuditStatus::error);
+  record.error = answer.error;
+  record.account_id = answer.account_id;
+  record.last_scrape_time = answer.last_scrape_time.value_or("");
+  record.period = answer.period;
+  record.metrics_json = answer.metrics_json;
+  const std::vector<creatoraudit::AuditRecord> records{record};
+  const creatoraudit::AuditColumns columns(records);
+  roster::CellLookup cell;
+  cell.platform = platform;
+  cell.handle = answer.handle;
+  std::string members = columns.json_members(cell, 0);
+  members.insert(members.size() - 1, answer.tracked_now ? ",\"tracked_now\":true" : ",\"tracked_now\":false");
+  std::string document = "{\"platform\":";
+  output::append_json_string(document, answer.platform);
+  document += ",\"handle\":";
+  output::append_json_string(document, answer.handle);
+  return document + "," + members + "}\n";
 }
 
 std::string audit_answer_text(const AuditAnswer& answer) {
@@ -213,7 +220,7 @@ core::ExitCode run_audit_lookup(const LookupOptions& options, const GlobalOption
     }
   }
   const bool as_json = options.json || ::isatty(STDOUT_FILENO) == 0;
-  const std::string text = as_json ? audit_answer_json(answer) : audit_answer_text(answer);
+  const std::string text = as_json ? audit_answer_json(answer, *platform) : audit_answer_text(answer);
   std::fwrite(text.data(), 1, text.size(), stdout);
   return code;
 }
