@@ -29,16 +29,19 @@ std::string missing_audit_key_message() {
 }
 
 AuditSession::AuditSession(const GlobalOptions& options, std::string base_url, std::string api_key,
-                           const std::atomic<bool>* stop_flag)
-    : m_base_url(std::move(base_url)) {
+                           const std::atomic<bool>* stop_flag, util::RealClock* shared_clock)
+    : m_base_url(std::move(base_url)), m_clock_in_use(shared_clock) {
   if (api_key.empty()) {
     throw Fatal(ExitCode::key_rejected, missing_audit_key_message());
   }
-  m_clock = std::make_unique<util::RealClock>(resolve_time_scale(), stop_flag);
+  if (m_clock_in_use == nullptr) {
+    m_clock = std::make_unique<util::RealClock>(resolve_time_scale(), stop_flag);
+    m_clock_in_use = m_clock.get();
+  }
   m_transport = make_transport(options, stop_flag);
-  m_pacer = std::make_unique<creatoraudit::HeaderPacer>(*m_clock);
+  m_pacer = std::make_unique<creatoraudit::HeaderPacer>(*m_clock_in_use);
   const std::uint64_t seed = fresh_jitter_seed();
-  m_http = std::make_unique<http::Client>(*m_transport, *m_clock, *m_pacer, http::RetryPolicy{{}, seed});
+  m_http = std::make_unique<http::Client>(*m_transport, *m_clock_in_use, *m_pacer, http::RetryPolicy{{}, seed});
   observe_requests(*m_http, options);
   m_session = std::make_unique<creatoraudit::Session>(*m_http, m_base_url, std::move(api_key));
   m_api = std::make_unique<creatoraudit::Client>(*m_session);

@@ -46,18 +46,22 @@ std::string missing_audit_key_message();
 class AuditSession {
  public:
   // Throws core::Fatal(key_rejected) naming CreatorAudit when `api_key` is empty.
+  // `shared_clock`, when given, is the clock of the run's other provider: one clock for the whole
+  // run, so that the due times of both providers compare (it must outlive the session).
   AuditSession(const GlobalOptions& options, std::string base_url, std::string api_key,
-               const std::atomic<bool>* stop_flag);
+               const std::atomic<bool>* stop_flag, util::RealClock* shared_clock = nullptr);
   ~AuditSession();
 
-  util::RealClock& clock() { return *m_clock; }
+  util::RealClock& clock() { return *m_clock_in_use; }
+  http::Client& http() { return *m_http; }
   creatoraudit::Client& api() { return *m_api; }
   creatoraudit::HeaderPacer& pacer() { return *m_pacer; }
   const std::string& base_url() const { return m_base_url; }
 
  private:
   std::string m_base_url;
-  std::unique_ptr<util::RealClock> m_clock;
+  std::unique_ptr<util::RealClock> m_clock;  // unless shared
+  util::RealClock* m_clock_in_use = nullptr;
   std::unique_ptr<http::Transport> m_transport;
   std::unique_ptr<creatoraudit::HeaderPacer> m_pacer;
   std::unique_ptr<http::Client> m_http;

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "cli/commands.hpp"
+#include "creatoraudit/audit_record.hpp"
 #include "state/run_info.hpp"
 
 namespace cli {
@@ -100,7 +101,16 @@ std::string options_fingerprint(const RunOptions& options) {
   for (const std::string& field : include) {
     fields += (fields.empty() ? "" : ",") + field;
   }
-  return format_fingerprint({FingerprintEntry{std::string(state::k_creatorscore), "include", fields}});
+  std::vector<FingerprintEntry> entries;
+  if (options.providers.creatorscore) {
+    entries.push_back({std::string(state::k_creatorscore), "include", fields});
+  }
+  if (options.providers.creatoraudit) {
+    const std::string audit(creatoraudit::k_provider_name);
+    entries.push_back({audit, "period", std::string(creatoraudit::period_name(options.audit_period))});
+    entries.push_back({audit, "track", options.audit_track == AuditTrack::existing_only ? "existing" : "new"});
+  }
+  return format_fingerprint(entries);
 }
 
 std::optional<std::string> fingerprint_difference(std::string_view stored, std::string_view given,

@@ -17,6 +17,9 @@
 #include "cli/signals.hpp"
 #include "cli/state_failure.hpp"
 #include "cli/usage_errors.hpp"
+#include "cli/audit_session.hpp"
+#include "creatoraudit/audit_columns.hpp"
+#include "creatoraudit/audit_provider.hpp"
 #include "creatorscore/client.hpp"
 #include "creatorscore/score_columns.hpp"
 #include "creatorscore/score_provider.hpp"
@@ -204,6 +207,8 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   // Every flag is checked before the roster is read or the API contacted.
   creatorscore::ScoreRunConfig config = engine_config(options, creatorscore::Pricing::vendor_table());
   const std::atomic<bool>& stop_flag = install_stop_handlers();
+  const bool use_score = options.providers.creatorscore;
+  const bool use_audit = options.providers.creatoraudit;
 
   LoadedRoster loaded = load_roster(options.roster);
   const roster::RosterIndex& index = loaded.index;
@@ -211,25 +216,48 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
     throw Fatal(unusable->code, unusable->message);
   }
 
+  // Each provider in use needs its key; one not in use is never asked for one, nor contacted.
   const std::string base_url = resolve_base_url(global);
-  ApiSession session(global, base_url, read_api_key(global), &stop_flag);
+  std::optional<ApiSession> session;
+  if (use_score) {
+    session.emplace(global, base_url, read_api_key(global), &stop_flag);
+  }
+  std::optional<AuditSession> audit_session;
+  if (use_audit) {
+    audit_session.emplace(global, resolve_audit_base_url(options.audit, global), read_audit_key(options.audit),
+                          &stop_flag, session ? &session->clock() : nullptr);
+  }
+  util::RealClock& clock = session ? session->clock() : audit_session->clock();
   const char* no_color = std::getenv("NO_COLOR");
   output::ProgressPrinter printer(stderr, progress_style(global), no_color == nullptr || *no_color == '\0');
-  printer.set_api_clock([&session] { return session.clock().now(); });  // the live line's countdown
+  printer.set_api_clock([&clock] { return clock.now(); });  // the live line's countdown
 
   // The state file is locked and opened before any request (PRODUCT.md, "The run", step 1).
-  RunState run_state(options, index, base_url, session.clock().now());
+  RunState run_state(options, index, base_url, audit_session ? audit_session->base_url() : std::string(),
+                     clock.now());
 
-  // One request checks the key before anything is spent.
-  auto account = session.api().account();
-  if (!account) {
-    const Fatal fatal = fatal_from(account.error());
+  // One request per provider checks its key before anything is spent.
+  const auto stop_at_key_check = [&run_state](const Fatal& fatal) {
     if (fatal.code() == ExitCode::incomplete) {  // SIGINT/SIGTERM during the check: not an error
       run_state.finish(false, std::string(engine::ending_name(engine::RunOutcome::Ending::interrupted)));
     }
-    throw fatal;
+    return fatal;
+  };
+  std::optional<creatorscore::Account> account;
+  if (session) {
+    auto checked = session->api().account();
+    if (!checked) {
+      throw stop_at_key_check(fatal_from(checked.error()));
+    }
+    account = *checked;
+    run_state.check_tenant(account->tenant_id, account->tenant_name);
   }
-  run_state.check_tenant(account->tenant_id, account->tenant_name);
+  if (audit_session) {
+    auto whoami = audit_session->api().whoami();
+    if (!whoami) {
+      throw stop_at_key_check(audit_fatal_from(whoami.error()));
+    }
+  }
   // An output that cannot be written now (a missing or read-only directory) fails before anything
   // is spent rather than after a run of an hour. After the key check: 77 and 69 come before 73.
   if (const auto writable = util::AtomicFile::check(options.output); !writable) {
@@ -237,27 +265,59 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
                 writable.error() + "; nothing was submitted: give a writable --output and run again");
   }
 
-  config.pricing = account->pricing;
+  if (account) {
+    config.pricing = account->pricing;
+  }
   // One real second between progress updates, whatever the time scale.
   config.wait_slice = std::max(util::Duration(1), std::chrono::duration_cast<util::Duration>(
                                                       std::chrono::duration<double, std::milli>(
-                                                          1000.0 * session.clock().time_scale())));
-  std::vector<state::LookupRecord>& records = run_state.records();
-  engine::Engine run_engine(session.clock(), printer, config);
-  creatorscore::ScoreProvider score(run_engine, session.api(), run_state.store(), session.clock(), printer, config,
-                                    records);
-  score.set_balance(account->balance);
-  score.set_stats_source([&session] { return session.http().stats(); });
-  session.http().set_wait_observer([&printer](const http::WaitNotice& notice) {
+                                                          1000.0 * clock.time_scale())));
+  const auto on_wait = [&printer](const http::WaitNotice& notice) {
     printer.on_coded_warning(notice.message, std::string(http::wait_notice_code(notice.kind)),
                              {{"asked_ms", notice.asked.count()}, {"cap_ms", notice.cap.count()},
                               {"waiting_ms", notice.waiting.count()}});
-  });
+  };
+  std::vector<state::LookupRecord>& records = run_state.records();
+  engine::Engine run_engine(clock, printer, config);
+  std::vector<engine::Provider*> providers;
+  std::optional<creatorscore::ScoreProvider> score;
+  if (session) {
+    score.emplace(run_engine, session->api(), run_state.store(), clock, printer, config, records);
+    score->set_balance(account->balance);
+    score->set_stats_source([&session] { return session->http().stats(); });
+    session->http().set_wait_observer(on_wait);
+    providers.push_back(&*score);
+  }
+  std::optional<creatoraudit::AuditProvider> audit;
+  if (audit_session) {
+    creatoraudit::AuditProviderConfig audit_config;
+    audit_config.period = options.audit_period;
+    audit_config.track = options.audit_track == AuditTrack::existing_only ? creatoraudit::TrackMode::existing
+                                                                          : creatoraudit::TrackMode::new_accounts;
+    if (options.audit_max_new) {
+      audit_config.max_new = static_cast<std::size_t>(*options.audit_max_new);
+    }
+    audit_config.poll_interval = config.poll_interval;
+    audit_config.slow_poll_interval = config.slow_poll_interval;
+    audit_config.slow_after = config.slow_after;
+    audit.emplace(run_state.audit_records(), audit_session->api(), run_state.store(), clock, audit_config);
+    audit_session->http().set_wait_observer(on_wait);
+    providers.push_back(&*audit);
+  }
   if (config.deadline) {
     // The engine stops at the deadline between requests; a retry's wait past it is not made either.
-    session.http().set_deadline(session.clock().now() + *config.deadline);
+    for (http::Client* client : {session ? &session->http() : nullptr,
+                                 audit_session ? &audit_session->http() : nullptr}) {
+      if (client != nullptr) {
+        client->set_deadline(clock.now() + *config.deadline);
+      }
+    }
   }
-  const engine::RunOutcome outcome = creatorscore::run_alone(run_engine, score);
+  engine::RunOutcome outcome = run_engine.run(providers);
+  if (score) {
+    outcome.state_error = score->state_error();
+    outcome.unsaved_paid = score->unsaved_paid();
+  }
   printer.finish();
 
   // Write the output whatever the outcome: a result the API gave is never lost.
@@ -269,9 +329,17 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   if (!reader) {
     throw Fatal(reader.error().code, reader.error().message);
   }
-  const creatorscore::ScoreColumns score_columns(records, options.include);
+  std::optional<creatorscore::ScoreColumns> score_columns;
+  std::optional<creatoraudit::AuditColumns> audit_columns;
+  std::vector<const output::ColumnGroup*> groups;
+  if (use_score) {
+    groups.push_back(&score_columns.emplace(records, options.include));
+  }
+  if (use_audit) {
+    groups.push_back(&audit_columns.emplace(run_state.audit_records()));
+  }
   const auto locate = [&](const roster::CellLookup& cell) { return index.find(cell); };
-  const auto written = output::write_enriched(write_options, **reader, {&score_columns}, locate);
+  const auto written = output::write_enriched(write_options, **reader, groups, locate);
 
   // A run whose output could not be written has not delivered its results: it stays incomplete, so
   // running again (with a writable --output) resumes from the state file and writes them without
@@ -302,7 +370,13 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   summary.progress = run_engine.progress();
   summary.outcome = std::string(engine::ending_name(outcome.ending));
   summary.notes = run_state.notes();
+  summary.creatorscore_ran = use_score;
   ExitCode code = exit_code_for(outcome, summary.progress, index.invalid_rows);
+  for (const engine::ProviderOutcome& provider : outcome.providers) {
+    if (provider.some_failed) {  // CreatorAudit's error and not_tracked lookups (exit 1)
+      code = core::most_important(code, ExitCode::some_rows_unscored);
+    }
+  }
   if (!written || outcome.state_error) {
     code = core::most_important(code, ExitCode::cannot_write);
   }

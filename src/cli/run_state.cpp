@@ -52,7 +52,7 @@ std::string set_aside_damaged(const std::string& path) {
 }  // namespace
 
 RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, const std::string& base_url,
-                   util::TimePoint now) {
+                   const std::string& audit_base_url, util::TimePoint now) {
   const std::string roster_path = absolute_roster_path(options.roster.roster);
   m_path = resolve_state_path(options.state, options.roster.roster, base_url, index.content_digest);
   if (auto made = state::create_parent_directories(m_path); !made) {
@@ -110,6 +110,15 @@ RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, 
     m_records[i].platform = index.lookups[i].platform();
     m_records[i].handle = index.lookups[i].handle();
   }
+  const bool audit = options.providers.creatoraudit;
+  if (audit) {
+    m_audit_records.resize(index.lookups.size());
+    for (std::size_t i = 0; i < m_audit_records.size(); ++i) {
+      m_audit_records[i].index = i;
+      m_audit_records[i].platform = index.lookups[i].platform();
+      m_audit_records[i].handle = index.lookups[i].handle();
+    }
+  }
   auto snapshot = m_store->find_incomplete_run();
   const std::string fingerprint = options_fingerprint(options);
   if (!snapshot) {
@@ -118,7 +127,11 @@ RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, 
     info.base_url = base_url;
     info.options_fingerprint = fingerprint;
     info.started_at = now;
-    m_run_id = m_store->start_run(info, m_records);
+    m_run_id = m_store->start_run(info, options.providers.creatorscore ? m_records
+                                                                        : std::vector<state::LookupRecord>{});
+    if (audit) {
+      store_audit_records({}, audit_base_url);
+    }
     return;
   }
 
@@ -163,8 +176,14 @@ RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, 
       added.push_back(m_records[i]);
     }
   }
-  if (!added.empty()) {
+  if (!added.empty() && options.providers.creatorscore) {
     m_store->add_lookups(m_run_id, added);
+  }
+  if (audit) {
+    const auto stored = snapshot->provider_records.find(std::string(creatoraudit::k_provider_name));
+    store_audit_records(stored == snapshot->provider_records.end() ? std::vector<state::ProviderRecord>{}
+                                                                   : stored->second,
+                        audit_base_url, &index);
   }
   m_store->set_current_run(m_run_id);
   // This process holds the lock: a run still `running` has no process left; it was killed.
@@ -177,6 +196,34 @@ RunState::RunState(const RunOptions& options, const roster::RosterIndex& index, 
     m_notes.push_back("the roster changed since that run started: " + std::to_string(added.size()) +
                       " lookups added, " + std::to_string(removed) + " no longer in the roster (ignored)");
   }
+}
+
+void RunState::store_audit_records(const std::vector<state::ProviderRecord>& stored,
+                                   const std::string& audit_base_url, const roster::RosterIndex* index) {
+  // What the file holds of a lookup the roster still names is kept (its durable Idempotency-Key
+  // above all); the rest start fresh and are stored now.
+  std::vector<bool> known(m_audit_records.size(), false);
+  for (const state::ProviderRecord& record : stored) {
+    const auto found = index != nullptr ? index->find(record.platform, record.handle) : std::nullopt;
+    if (!found) {
+      continue;
+    }
+    creatoraudit::AuditRecord& held = m_audit_records[*found];
+    const std::size_t position = held.index;
+    const std::string handle = held.handle;
+    held = creatoraudit::from_stored(record);
+    held.index = position;
+    held.handle = handle;
+    known[*found] = true;
+  }
+  std::vector<state::ProviderRecord> added;
+  for (std::size_t i = 0; i < m_audit_records.size(); ++i) {
+    if (!known[i]) {
+      added.push_back(creatoraudit::to_stored(m_audit_records[i]));
+    }
+  }
+  m_store->add_provider_records(m_run_id, creatoraudit::k_provider_name, state::ProviderRunInfo{audit_base_url, {}, {}},
+                                added);
 }
 
 void RunState::check_tenant(const std::string& tenant_id, const std::string& tenant_name) {

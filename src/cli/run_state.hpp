@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "creatoraudit/audit_record.hpp"
 #include "roster/roster.hpp"
 #include "state/lookup_record.hpp"
 #include "state/sqlite_store.hpp"
@@ -21,11 +22,15 @@ class RunState {
   // Locks and opens the state file, then resumes or starts the run. Throws core::Fatal: 75 when
   // another process holds the file, 73 when it cannot be written, is damaged, or lost the records
   // of its incomplete run (the last two go on with --restart).
+  // `audit_base_url` is CreatorAudit's when it is among --providers, else empty. The records of a
+  // provider not among --providers are neither stored nor read: it can join a later run.
   RunState(const RunOptions& options, const roster::RosterIndex& index, const std::string& base_url,
-           util::TimePoint now);
+           const std::string& audit_base_url, util::TimePoint now);
 
   state::Store& store() { return *m_store; }
   std::vector<state::LookupRecord>& records() { return m_records; }
+  // CreatorAudit's records, by roster lookup index (empty when it is not among --providers).
+  std::vector<creatoraudit::AuditRecord>& audit_records() { return m_audit_records; }
   // What the summary should say about the state: resumed, roster changed, jobs abandoned.
   const std::vector<std::string>& notes() const { return m_notes; }
   const std::string& path() const { return m_path; }
@@ -45,6 +50,11 @@ class RunState {
   RunState& operator=(const RunState&) = delete;
 
  private:
+  // Fills m_audit_records from what the file holds of them (`index` maps them to the roster) and
+  // stores the others, with CreatorAudit's base URL.
+  void store_audit_records(const std::vector<state::ProviderRecord>& stored, const std::string& audit_base_url,
+                           const roster::RosterIndex* index = nullptr);
+
   std::string m_path;
   std::unique_ptr<state::StateLock> m_lock;
   std::unique_ptr<state::SqliteStore> m_store;
@@ -54,6 +64,7 @@ class RunState {
   std::size_t m_paid_jobs = 0;  // pending jobs with a job id when it was resumed
   bool m_finished = false;
   std::vector<state::LookupRecord> m_records;
+  std::vector<creatoraudit::AuditRecord> m_audit_records;
   std::vector<std::string> m_notes;
 };
 

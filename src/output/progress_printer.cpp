@@ -356,6 +356,29 @@ std::string summary_text(const RunSummary& s) {
   line("rows read", std::to_string(s.rows));
   line("invalid rows", std::to_string(s.invalid_rows));
   line("unique lookups", std::to_string(s.unique));
+  // The other providers' counts (CreatorAudit's), after the roster's.
+  for (const engine::ProviderProgress& provider : p.providers) {
+    if (provider.name == "creatorscore") {
+      continue;
+    }
+    // "audit …" as the output's audit_* columns say it; the label column is 20 wide.
+    const std::string name = provider.name == "creatoraudit" ? "audit" : provider.name;
+    line(name + " results", std::to_string(provider.done - std::min(provider.done, provider.failed)) + "/" +
+                                std::to_string(provider.covered));
+    line(name + " waiting", std::to_string(provider.waiting));
+    line(name + " failed", std::to_string(provider.failed));
+    line(name + " not covered", std::to_string(provider.not_covered));
+  }
+  if (!s.creatorscore_ran) {
+    line("elapsed", util::format_whole_seconds(p.elapsed));
+    for (const std::string& note : s.notes) {
+      out += "  note: " + note + "\n";
+    }
+    if (!s.resume_command.empty()) {
+      out += "  resume with: " + s.resume_command + "\n";
+    }
+    return out;
+  }
   line("cached (free)", std::to_string(p.cached));
   line("scored", std::to_string(p.scored));
   line("failed", std::to_string(p.failed) + (p.not_found ? " (+" + std::to_string(p.not_found) + " not found)" : ""));
@@ -399,6 +422,13 @@ std::string summary_json(const RunSummary& s) {
                            {"credits_by_platform", credits},
                            {"notes", s.notes},
                            {"resume_command", s.resume_command.empty() ? ordered_json() : ordered_json(s.resume_command)}};
+  ordered_json providers = ordered_json::array();
+  for (const engine::ProviderProgress& provider : s.progress.providers) {
+    providers.push_back({{"name", provider.name}, {"covered", provider.covered}, {"done", provider.done},
+                         {"waiting", provider.waiting}, {"failed", provider.failed},
+                         {"not_covered", provider.not_covered}});
+  }
+  document["providers"] = std::move(providers);
   return document.dump() + "\n";
 }
 

@@ -39,6 +39,8 @@ struct RunSummary {
   std::string outcome;         // completed, deadline reached, interrupted, ...
   std::string resume_command;  // empty when nothing is left to resume
   std::vector<std::string> notes;
+  // False when CreatorScore was not among --providers: its lines (credits, scores) are left out.
+  bool creatorscore_ran = true;
 };
 
 class ProgressPrinter final : public engine::Observer {
