@@ -361,7 +361,21 @@ bool AuditProvider::refresh_next() {
   return true;
 }
 
+bool AuditProvider::metrics_held(util::TimePoint now) const {
+  bool more_coming = !m_to_list.empty() || !m_round.empty();
+  std::size_t ready = 0;
+  for (std::size_t i = 0; i < m_records.size(); ++i) {
+    const auto wait = m_metrics_not_before.find(i);
+    ready += awaits_metrics(m_records[i]) && (wait == m_metrics_not_before.end() || wait->second <= now) ? 1 : 0;
+    more_coming = more_coming || awaits_refresh(m_records[i]) || is_untracked(i);
+  }
+  return more_coming && ready < k_max_metrics_ids;
+}
+
 std::optional<util::TimePoint> AuditProvider::metrics_due() const {
+  if (metrics_held(m_clock.now())) {
+    return std::nullopt;
+  }
   std::optional<util::TimePoint> due;
   for (std::size_t i = 0; i < m_records.size(); ++i) {
     if (!awaits_metrics(m_records[i])) {
@@ -376,6 +390,9 @@ std::optional<util::TimePoint> AuditProvider::metrics_due() const {
 
 bool AuditProvider::fetch_metrics() {
   const util::TimePoint now = m_clock.now();
+  if (metrics_held(now)) {
+    return false;
+  }
   std::vector<std::size_t> batch;
   std::vector<std::string> ids;
   for (std::size_t i = 0; i < m_records.size() && batch.size() < k_max_metrics_ids; ++i) {

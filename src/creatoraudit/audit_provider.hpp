@@ -64,6 +64,10 @@ class AuditProvider final : public engine::Provider {
   bool is_untracked(std::size_t i) const;  // by position in m_records
   bool awaits_refresh(const AuditRecord& record) const;
   bool awaits_metrics(const AuditRecord& record) const;
+  // Metrics wait for a full batch of 200, or until no account is still to be listed, tracked or
+  // refreshed: ⌈accounts / 200⌉ calls in all rather than one a refresh round, at the cost of one
+  // request's delay after the last first refresh.
+  bool metrics_held(util::TimePoint now) const;
   std::optional<util::TimePoint> metrics_due() const;
   std::size_t tracked_anew() const;
 
