@@ -7,6 +7,8 @@
 #include <array>
 #include <cassert>
 
+#include "util/text.hpp"
+
 namespace webhook {
 
 namespace {
@@ -23,19 +25,6 @@ std::array<unsigned char, k_digest_bytes> digest_of(const Secret& secret, std::s
   assert(made != nullptr && length == k_digest_bytes);
   (void)made;
   return digest;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
 }
 
 }  // namespace
@@ -60,8 +49,8 @@ bool signature_matches(const Secret& secret, std::string_view body, std::string_
   std::array<unsigned char, k_digest_bytes> claimed{};
   bool all_hex = true;
   for (std::size_t i = 0; i < k_digest_bytes; ++i) {
-    const int high = hex_value(header[2 * i]);
-    const int low = hex_value(header[2 * i + 1]);
+    const int high = util::hex_value(header[2 * i]);
+    const int low = util::hex_value(header[2 * i + 1]);
     all_hex = all_hex && high >= 0 && low >= 0;
     claimed[i] = static_cast<unsigned char>(((high & 0xf) << 4) | (low & 0xf));
   }
