@@ -12,12 +12,15 @@ add_library(roster_enrich_csv INTERFACE)
 target_include_directories(roster_enrich_csv SYSTEM INTERFACE ${CSV_INCLUDE_DIR})
 target_link_libraries(roster_enrich_csv INTERFACE ${CSV_LIBRARY})
 
-# cpp-httplib (libcpp-httplib-dev), for the simulator only.
+# cpp-httplib (libcpp-httplib-dev), for the simulators and the webhook listener (src/webhook/).
 pkg_check_modules(CPP_HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 add_library(roster_enrich_httplib INTERFACE)
 target_link_libraries(roster_enrich_httplib INTERFACE PkgConfig::CPP_HTTPLIB)
 find_package(Threads REQUIRED)
 target_link_libraries(roster_enrich_httplib INTERFACE Threads::Threads)
+
+# OpenSSL's libcrypto (libssl-dev): HMAC-SHA256 and CRYPTO_memcmp for webhook signatures.
+find_package(OpenSSL REQUIRED)
 
 if(ROSTER_ENRICH_TESTS)
   find_package(doctest CONFIG REQUIRED)

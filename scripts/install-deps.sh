@@ -8,6 +8,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev doctest-dev
   libcurl4-openssl-dev libsqlite3-dev libcsv-dev
   libcpp-httplib-dev
+  libssl-dev                 # HMAC-SHA256 and CRYPTO_memcmp for webhook signatures (src/webhook/)
   clang libclang-rt-14-dev   # libFuzzer and sanitizer runtimes for the fuzz targets
   mandoc                     # `mandoc -Tlint` checks the man page
   lintian                    # the package test: the .deb has no lintian error or warning

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/webhook_config.hpp"
 #include "util/clock.hpp"
 
 namespace sim {
@@ -84,6 +85,8 @@ struct SimConfig {
   std::size_t max_body = 1024 * 1024;
   // Last, so that configs written field by field in order keep their meaning.
   HostileAnswers hostile;
+  // Webhook deliveries when jobs end (off while `webhooks.url` is empty).
+  WebhookConfig webhooks;
 };
 
 // Parses the `--tenant` flag's `KEY:NAME:BALANCE`. NAME may itself contain ':' (the key is up to the

@@ -221,6 +221,15 @@ void HttpServer::stop() {
   m_impl->server.stop();
 }
 
+void HttpServer::with_model(const std::function<void(util::TimePoint)>& action) {
+  const std::lock_guard<std::mutex> lock(m_impl->model_mutex);
+  action(m_impl->api_now());
+}
+
+double HttpServer::time_scale() const {
+  return m_impl->options.time_scale;
+}
+
 int serve_until_signalled(HttpServer& server, const std::string& startup_line) {
   sigset_t stop_signals;
   sigemptyset(&stop_signals);

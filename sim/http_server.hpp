@@ -48,6 +48,13 @@ class HttpServer {
   // Ends serve() from any thread.
   void stop();
 
+  // Runs `action` at the current API instant under the lock the model's requests take (the webhook
+  // sender's way into the model between requests).
+  void with_model(const std::function<void(util::TimePoint)>& action);
+
+  // API time runs this many times faster than real time.
+  double time_scale() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;

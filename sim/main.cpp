@@ -8,7 +8,9 @@
 #include "sim/http_server.hpp"
 #include "sim/model.hpp"
 #include "sim/server_cli.hpp"
+#include "sim/webhook_sender.hpp"
 #include "util/duration.hpp"
+#include "webhook/secret.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"creatorscore-sim: a local, deterministic simulator of the CreatorScore API v1.\n"
@@ -75,6 +77,25 @@ int main(int argc, char** argv) {
   app.add_flag("--echo-key", config.faults.echo_key,
                "A vendor bug: end every error and message text of an answer with the caller's key");
   app.add_option("--max-body", config.max_body, "Largest request body in bytes");
+  std::string webhook_secret_file;
+  std::string webhook_delay = "0s";
+  app.add_option("--webhook-url", config.webhooks.url,
+                 "POST a signed score.completed/score.failed event here when a job ends (http, "
+                 "loopback only); non-2xx answers are retried after 30s, 1m, 5m, 30m (API time), "
+                 "five attempts in all");
+  app.add_option("--webhook-secret-file", webhook_secret_file,
+                 "The signing secret (needed with --webhook-url)");
+  app.add_option("--webhook-duplicate", config.webhooks.duplicate,
+                 "Probability that a delivered event is sent a second time (same delivery id)")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--webhook-drop", config.webhooks.drop, "Probability that an event is never sent")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--webhook-bad-signature", config.webhooks.bad_signature,
+                 "Probability that every attempt of an event carries a wrong signature")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--webhook-delay", webhook_delay,
+                 "Hold each event's first attempt back this long (API time)")
+      ->check(sim::duration_validator());
   sim::add_verbose_flag(app, server_flags);
 
   if (const std::optional<int> exit_code = sim::parse_command_line(app, argc, argv, server_flags)) {
@@ -94,6 +115,23 @@ int main(int argc, char** argv) {
   config.max_job = *util::parse_duration(max_job);
   config.faults.slow_delay = *util::parse_duration(slow_delay);
   config.faults.fault_retry_after = *util::parse_duration(fault_retry_after);
+  config.webhooks.delay = *util::parse_duration(webhook_delay);
+  std::optional<sim::WebhookTarget> webhook_target;
+  if (!config.webhooks.url.empty()) {
+    auto target = sim::parse_webhook_url(config.webhooks.url);
+    if (!target) {
+      return sim::usage_error(server_flags, target.error());
+    }
+    if (webhook_secret_file.empty()) {
+      return sim::usage_error(server_flags, "--webhook-url needs --webhook-secret-file FILE");
+    }
+    auto secret = webhook::load_secret(webhook_secret_file, std::nullopt);
+    if (!secret) {
+      return sim::usage_error(server_flags, secret.error());
+    }
+    config.webhooks.secret = secret->bytes();
+    webhook_target = *target;
+  }
   if (const std::string problem = sim::validate_config(config); !problem.empty()) {
     return sim::usage_error(server_flags, problem);
   }
@@ -101,5 +139,10 @@ int main(int argc, char** argv) {
   sim::Simulator model(config);
   sim::HttpServer server(model,
                          sim::ServerOptions{server_flags.time_scale, config.max_body, server_flags.verbose});
+  std::optional<sim::WebhookSender> sender;
+  if (webhook_target) {
+    sender.emplace(model, server, *webhook_target, config.webhooks.secret);
+    sender->start();
+  }
   return sim::bind_and_serve(server, server_flags, "");
 }

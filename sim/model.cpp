@@ -212,6 +212,7 @@ std::string apply_config_patch(SimConfig& config, const Json& patch) {
 
 Simulator::Simulator(SimConfig config)
     : m_config(std::move(config)),
+      m_webhooks(m_config.webhooks, m_config.seed),
       m_job_rng(m_config.seed ^ k_job_stream),
       m_fault_rng(m_config.seed ^ k_fault_stream) {
   for (const TenantConfig& tenant : m_config.tenants) {
@@ -428,6 +429,41 @@ void Simulator::settle(util::TimePoint now) {
       util::TimePoint& scored = m_scored[job.creator];
       scored = std::max(scored, job.ends_at);
     }
+    if (m_webhooks.enabled()) {
+      queue_webhook(job);
+    }
+  }
+}
+
+void Simulator::queue_webhook(const Job& job) {
+  // The body the vendor documents: {event, job_id, platform, handle, creator{…}, delivered_at}.
+  const auto first = m_first_handle.find(job.creator);
+  Json body = Json::object();
+  body["event"] = job.fails ? "score.failed" : "score.completed";
+  body["job_id"] = job.id;
+  body["platform"] = std::string(core::platform_name(job.creator.platform));
+  body["handle"] = first != m_first_handle.end() ? first->second : job.creator.lower_handle;
+  if (job.fails) {
+    body["error"] = job.error;
+  } else {
+    body["creator"] = m_config.hostile.done_without_creator
+                          ? Json(nullptr)
+                          : creator_view(job.creator, job.ends_at, job.includes);
+  }
+  body["delivered_at"] = format_api_time(job.ends_at + m_config.webhooks.delay);
+  m_webhooks.queue(body["event"].get<std::string>(), job.id, body, job.ends_at);
+}
+
+std::vector<WebhookAttempt> Simulator::take_due_webhooks(util::TimePoint now) {
+  settle(now);
+  return m_webhooks.take_due(now);
+}
+
+void Simulator::webhook_answered(const WebhookAttempt& attempt, int status, util::TimePoint now) {
+  m_webhooks.report(attempt, status, now);
+  const auto job = m_jobs.find(attempt.job_id);
+  if (status >= 200 && status < 300 && job != m_jobs.end() && !job->second.first_reported_end) {
+    job->second.first_reported_end = now;
   }
 }
 
@@ -446,6 +482,7 @@ Json Simulator::stats_json(util::TimePoint now) {
     balances[tenant.config.key] = Json{{"tenant", tenant.config.name}, {"balance", tenant.config.balance}};
   }
   out["balances"] = balances;
+  out["webhooks"] = m_webhooks.stats();
   Json jobs = Json::array();
   for (const std::string& id : m_job_order) {
     const Job& job = m_jobs.at(id);

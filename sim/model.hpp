@@ -26,6 +26,7 @@
 #include "sim/rate_window.hpp"
 #include "sim/rng.hpp"
 #include "sim/stats.hpp"
+#include "sim/webhook_outbox.hpp"
 #include "util/clock.hpp"
 
 namespace sim {
@@ -57,6 +58,11 @@ class Simulator {
   std::optional<Credits> balance(std::string_view key) const;
   // Sets a tenant's balance (top-up tests); false for an unknown key.
   bool set_balance(std::string_view key, Credits balance);
+  // Webhooks (SimConfig::webhooks): the attempts due by `now` (jobs that ended by then queue theirs
+  // first), and the answer each got (status 0: none); a 2xx answer counts as the job's end reported.
+  bool webhooks_enabled() const { return m_webhooks.enabled(); }
+  std::vector<WebhookAttempt> take_due_webhooks(util::TimePoint now);
+  void webhook_answered(const WebhookAttempt& attempt, int status, util::TimePoint now);
   // The GET /_sim/stats document at `now` (documented in sim/README.md).
   Json stats_json(util::TimePoint now);
 
@@ -111,6 +117,7 @@ class Simulator {
   // Applies the ends of every job that ended by `now`: the creator becomes cached, or the charge is
   // refunded. Called at the start of every request, so effects never wait for a poll.
   void settle(util::TimePoint now);
+  void queue_webhook(const Job& job);
 
   SimConfig m_config;
   std::vector<Tenant> m_tenants;
@@ -124,6 +131,7 @@ class Simulator {
   std::map<CreatorId, std::string> m_first_handle;           // spelling shown in payloads
   std::map<std::string, RateWindow, std::less<>> m_windows;  // by key as sent, valid or not
   Stats m_stats;
+  WebhookOutbox m_webhooks;
   Rng m_job_rng;
   Rng m_fault_rng;
 };

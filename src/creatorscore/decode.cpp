@@ -273,6 +273,45 @@ util::Expected<std::vector<JobStatus>, DecodeError> decode_bulk_status(std::stri
   });
 }
 
+util::Expected<WebhookEvent, DecodeError> decode_webhook_event(std::string_view body) {
+  return guarded([&]() -> util::Expected<WebhookEvent, DecodeError> {
+    auto document = parse_object(body);
+    if (!document) {
+      return util::unexpected(document.error());
+    }
+    const json& root = *document;
+    WebhookEvent event;
+    const std::string name = string_field(root, "event");
+    event.platform = string_field(root, "platform");
+    event.handle = string_field(root, "handle");
+    event.delivered_at = string_field(root, "delivered_at");
+    // The event's body reads as a poll's answer would: its creator and error fields share names.
+    event.job = job_from(root);
+    if (event.job.job_id.empty()) {
+      return util::unexpected(DecodeError("the event names no job_id"));
+    }
+    if (name == "score.completed") {
+      if (event.job.creator_json.empty()) {
+        return util::unexpected(DecodeError("the score.completed event has no creator object"));
+      }
+      event.kind = WebhookEventKind::score_completed;
+      event.job.state = JobState::done;
+      event.job.completed_at = string_field(root, "completed_at");
+    } else if (name == "score.failed") {
+      event.kind = WebhookEventKind::score_failed;
+      event.job.state = JobState::failed;
+      event.job.error = string_field(root, "error");
+      if (event.job.error.empty()) {
+        event.job.error = "failed";
+      }
+    } else {
+      return util::unexpected(
+          DecodeError("the event '" + name + "' is neither score.completed nor score.failed"));
+    }
+    return event;
+  });
+}
+
 ErrorBody decode_error_body(std::string_view body) {
   try {
     auto document = parse_object(body);

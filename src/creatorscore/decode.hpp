@@ -24,6 +24,9 @@ util::Expected<ItemResult, DecodeError> decode_item(std::string_view body);  // 
 util::Expected<BulkSubmitResult, DecodeError> decode_bulk_submit(std::string_view body);
 util::Expected<JobStatus, DecodeError> decode_job(std::string_view body);
 util::Expected<std::vector<JobStatus>, DecodeError> decode_bulk_status(std::string_view body);
+// A webhook delivery's body. An error for anything but a JSON object naming a job_id and the event
+// `score.completed` (with a creator object) or `score.failed`: the listener answers it with 400.
+util::Expected<WebhookEvent, DecodeError> decode_webhook_event(std::string_view body);
 
 // `{"error": code, "message": text}`; both empty when the body has neither.
 struct ErrorBody {

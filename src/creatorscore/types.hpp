@@ -98,6 +98,20 @@ struct JobStatus {
   std::string completed_at;
 };
 
+// One webhook event the API POSTs when a job ends (creatorscore-v1.md, "Webhooks"): the body
+// `{event, job_id, platform, handle, creator{…}, delivered_at}`. `job` holds what a poll of the job
+// would have said: done with the verbatim creator object (score.completed), or failed with its error
+// (score.failed).
+enum class WebhookEventKind { score_completed, score_failed };
+
+struct WebhookEvent {
+  WebhookEventKind kind = WebhookEventKind::score_completed;
+  std::string platform;  // echoed by the API
+  std::string handle;
+  std::string delivered_at;
+  JobStatus job;  // job_id never empty; state done (with creator_json) or failed
+};
+
 // Why a whole request failed (per-item errors are ItemResult::error_code instead).
 enum class ApiErrorKind {
   key_rejected,          // 401 missing_api_key / invalid_api_key: stop at once (exit 77)

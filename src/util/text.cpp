@@ -4,8 +4,6 @@
 
 namespace util {
 
-namespace {
-
 int hex_value(char c) {
   if (c >= '0' && c <= '9') {
     return c - '0';
@@ -18,8 +16,6 @@ int hex_value(char c) {
   }
   return -1;
 }
-
-}  // namespace
 
 std::string percent_encode(std::string_view text, std::string_view keep) {
   static constexpr char k_hex[] = "0123456789ABCDEF";

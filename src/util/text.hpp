@@ -68,6 +68,9 @@ bool equals_ignoring_case(std::string_view a, std::string_view b);
 
 // Percent-encodes every byte but RFC 3986's unreserved characters (ASCII letters, digits, `-`, `.`,
 // `_`, `~`) and those in `keep` (e.g. "/" for a path), as %XX with upper-case hex digits.
+// The value of the hex digit `c` (either case), or -1 when it is none.
+int hex_value(char c);
+
 std::string percent_encode(std::string_view text, std::string_view keep = {});
 
 // Decodes %XX escapes (and `+` as a space when `plus_is_space`, as in query strings); nullopt
