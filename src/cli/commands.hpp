@@ -78,6 +78,17 @@ struct LookupOptions {
 CLI::App* add_lookup_command(CLI::App& app, LookupOptions& options);
 core::ExitCode run_lookup(const LookupOptions& options, const GlobalOptions& global);
 
+struct ReportOptions {
+  std::string enriched;  // what `run` wrote, or `-`
+  std::string output = "-";
+  std::string compare;
+  std::string title;
+};
+CLI::App* add_report_command(CLI::App& app, ReportOptions& options);
+core::ExitCode run_report(const ReportOptions& options, const GlobalOptions& global);
+// The page of `report` (and `run --report`): throws core::Fatal with the exit code on failure.
+core::ExitCode write_report(const ReportOptions& options);
+
 // Adds --delimiter, --platform-column, --handle-column, --url-column, --platform.
 void add_roster_options(CLI::App& command, RosterOptions& options);
 
