@@ -17,6 +17,7 @@ packages=(
   man-db                     # the package test reads the installed page with `man -l`
   zsh                        # the zsh completion test
   time                       # /usr/bin/time: peak RSS of a run in the limits suite
+  chromium                   # integration.report_browser renders the HTML report headless
 )
 
 missing=()

@@ -3,7 +3,8 @@
 // Reads back what `run` wrote (CSV, JSON or JSON Lines; long, url or wide layout; with or without
 // the CreatorScore and CreatorAudit columns) into one entry per lookup, for `roster-enrich report`
 // (man page, REPORT). The CSV is recognised by its column groups' fixed order
-// (output/column_group.hpp): a CreatorScore set is `…status, …score, …tier` in a row, a CreatorAudit set starts at `…audit_status`.
+// (output/column_group.hpp): a CreatorScore set is `…status, …score, …tier` in a row, a
+// CreatorAudit set starts at `…audit_status`.
 
 #include <cstddef>
 #include <optional>

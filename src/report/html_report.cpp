@@ -26,9 +26,9 @@ break-inside:avoid}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(130px,1fr));gap:10px}
 .card{border:1px solid var(--line);border-radius:6px;padding:10px}
 .card b{display:block;font-size:22px}.card span{color:var(--muted);font-size:13px}
-.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:16px}
+.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:16px;margin:0 0 16px}
 .grid2>section{margin:0}
-svg{width:100%;height:auto;display:block}
+svg{width:100%;max-width:640px;height:auto;display:block}
 svg text{font:12px system-ui,sans-serif;fill:var(--ink)}
 .bar{fill:var(--accent)}.axis{stroke:var(--muted);stroke-width:1}.range{stroke:var(--muted);stroke-width:3}
 .q-safe_engaging{fill:var(--good)}.q-safe_quiet{fill:var(--accent)}.q-risky_engaging{fill:var(--warn)}
@@ -36,12 +36,13 @@ svg text{font:12px system-ui,sans-serif;fill:var(--ink)}
 table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top;
 overflow-wrap:anywhere}
-th{background:#eef1f5;position:sticky;top:0}
+th{background:#eef1f5;position:sticky;top:0;white-space:nowrap}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .wrap{overflow-x:auto}
 .up{color:var(--good);font-weight:600}.down{color:var(--bad);font-weight:600}
 .added{background:#eaf7ef}.removed{background:#fbecea}.chg{background:#fff7e0}
-.tag{display:inline-block;padding:0 6px;border-radius:10px;background:#eef1f5;font-size:12px;margin:1px 2px 1px 0}
+.tag{display:inline-block;padding:0 6px;border-radius:10px;background:#eef1f5;font-size:12px;
+margin:1px 2px 1px 0}
 .tag.ko{background:#fbecea;color:var(--bad)}
 th button{all:unset;cursor:pointer}th button:focus-visible{outline:2px solid var(--accent)}
 th[aria-sort=ascending] button::after{content:" \25B2"}
