@@ -54,6 +54,7 @@ struct RunOptions {
   std::string deadline;
   std::vector<std::string> include;
   bool no_formula_guard = false;
+  std::string report;  // --report FILE: `report`'s page of the output, at the end
   std::vector<std::string> argv;  // the command line, to print the resume command
 };
 CLI::App* add_run_command(CLI::App& app, RunOptions& options);

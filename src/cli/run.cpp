@@ -158,6 +158,8 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
       ->check(one_of({"narrative", "velocity", "risk_flags", "detailed_analysis"}));
   command->add_flag("--no-formula-guard", options.no_formula_guard,
                     "do not prefix API text starting with = + - @ TAB CR with ' in CSV output");
+  command->add_option("--report", options.report, "also write `report`'s HTML page of the output to FILE")
+      ->option_text("FILE");
   return command;
 }
 
@@ -198,6 +200,9 @@ output::ProgressStyle progress_style(const GlobalOptions& global) {
 
 ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   const output::Format format = output_format(options);
+  if (!options.report.empty() && options.output == "-") {
+    throw Fatal(ExitCode::usage, "--report is made from the written output: give -o FILE too");
+  }
   // Every flag is checked before the roster is read or the API contacted.
   engine::EngineConfig config = engine_config(options, creatorscore::Pricing::vendor_table());
   const std::atomic<bool>& stop_flag = install_stop_handlers();
@@ -327,6 +332,9 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   if (!written) {
     throw Fatal(ExitCode::cannot_write,
                 written.error() + "; the results are kept in the state file: run again with a writable --output");
+  }
+  if (!options.report.empty()) {
+    write_report(ReportOptions{options.output, options.report, "", ""});
   }
   return code;
 }

@@ -95,4 +95,17 @@ check "report broken JSON: one line" one_line "$E" "invalid JSON"
 expect_exit 73 "report: an output in a missing folder" -- "$R" report "$WORK/current.csv" -o "$WORK/no/dir/r.html" 2>"$E"
 check "report cannot write: the previous page intact" test "$(page_rows "$WORK/r.html")" = 43
 expect_exit 64 "report: no ENRICHED" -- "$R" report 2>"$E"
+
+# --- run --report ---
+expect_exit 1 "run --report: the run and its page" -- \
+  "$R" run "$WORK/roster.csv" -o "$WORK/rr.csv" --report "$WORK/rr.html" --state "$WORK/s5.db" -q
+check "run --report: the page lists every creator" test "$(page_rows "$WORK/rr.html")" = 43
+check "run --report: the same page as report's (but its date and nonce)" bash -c "
+  '$R' report '$WORK/rr.csv' -o '$WORK/rr2.html' &&
+  diff <(sed -E 's/nonce-?=?\"?[0-9a-f]{32}//g; s/generated [0-9: -]+UTC//' '$WORK/rr.html') \
+       <(sed -E 's/nonce-?=?\"?[0-9a-f]{32}//g; s/generated [0-9: -]+UTC//' '$WORK/rr2.html') >/dev/null"
+expect_exit 64 "run --report to stdout: refused before any request" -- \
+  "$R" run "$WORK/roster.csv" --report "$WORK/x.html" --state "$WORK/s6.db" -q 2>"$E"
+check "run --report to stdout: one line saying what to give" one_line "$E" "give -o FILE too"
+check "run --report to stdout: no state file made" test ! -e "$WORK/s6.db"
 finish
