@@ -54,6 +54,7 @@ struct RunOptions {
   std::string deadline;
   std::vector<std::string> include;
   bool no_formula_guard = false;
+  bool bom = false;    // --bom: the CSV output begins with a BOM even when the roster did not
   std::string report;  // --report FILE: `report`'s page of the output, at the end
   std::vector<std::string> argv;  // the command line, to print the resume command
 };

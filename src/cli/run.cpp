@@ -158,6 +158,8 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
       ->check(one_of({"narrative", "velocity", "risk_flags", "detailed_analysis"}));
   command->add_flag("--no-formula-guard", options.no_formula_guard,
                     "do not prefix API text starting with = + - @ TAB CR with ' in CSV output");
+  command->add_flag("--bom", options.bom,
+                    "begin the CSV output with a UTF-8 BOM (it does anyway when the roster began with one)");
   command->add_option("--report", options.report, "also write `report`'s HTML page of the output to FILE")
       ->option_text("FILE");
   return command;
@@ -269,6 +271,7 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   if (!reader) {
     throw Fatal(reader.error().code, reader.error().message);
   }
+  write_options.bom = options.bom || (*reader)->began_with_bom();
   const creatorscore::ScoreColumns score_columns(records, options.include);
   const auto locate = [&](const roster::CellLookup& cell) { return index.find(cell); };
   const auto written = output::write_enriched(write_options, **reader, {&score_columns}, locate);
