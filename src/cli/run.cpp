@@ -72,6 +72,12 @@ engine::EngineConfig engine_config(const RunOptions& options, const creatorscore
 }
 
 output::Format output_format(const RunOptions& options) {
+  const std::string sheet = output::spreadsheet_extension(options.output);
+  if (!sheet.empty() && options.format.empty()) {
+    throw Fatal(ExitCode::usage, "cannot write " + sheet + " (" + options.output +
+                                     "): name the output .csv, which Excel opens (with --bom for accents), "
+                                     "or give --format csv to keep the name");
+  }
   if (options.format.empty()) {
     return output::format_from_path(options.output);
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CSV for Excel: the output begins with a UTF-8 BOM when the roster did (Excel's "CSV UTF-8"), and
-# with --bom always; never without either, never in JSON.
+# with --bom always; never without either, never in JSON. An output named as a workbook we do not
+# write (.xls, .ods, .xlsx) is refused with 64 instead of getting CSV.
 source "$(dirname "$0")/lib.sh"
 R="$ROSTER_ENRICH"
 FIX="$(cd "$(dirname "$0")" && pwd)/fixtures"
@@ -21,4 +22,15 @@ expect_exit 0 "a roster with a BOM, JSON output" -- "$R" run "$FIX/bom.csv" -o "
 check "JSON never gets a BOM" bash -c "head -c 1 '$WORK/d.json' | grep -q '\\['"
 expect_exit 0 "report reads a CSV with a BOM" -- "$R" report "$WORK/a.csv" -o "$WORK/a.html"
 check "report: the name column found past the BOM" grep -qF '<table id=creators><thead><tr><th>Name</th>' "$WORK/a.html"
+
+# A spreadsheet name we do not write is refused before any request, not given CSV.
+before=$(sim_stats | json_get - 'd["total_requests"]')
+for name in out.xls out.ODS out.xlsx; do
+  expect_exit 64 "-o $name: refused" -- "$R" run "$FIX/bom.csv" -o "$WORK/$name" --state "$WORK/x.db" -q 2>"$WORK/err"
+  check "-o $name: one line naming it and what to do" one_line "$WORK/err" "name the output .csv"
+  check "-o $name: nothing written" test ! -e "$WORK/$name"
+done
+check "refused names: no request sent" test "$(sim_stats | json_get - 'd["total_requests"]')" = "$before"
+expect_exit 0 "-o out.xls --format csv: the name kept, as asked" -- \
+  "$R" run "$FIX/bom.csv" -o "$WORK/kept.xls" --format csv --state "$WORK/y.db" -q
 finish
