@@ -171,7 +171,8 @@ class CsvEnriched {
         m_audit.push_back(set);
         first_output = std::min(first_output, i);
       } else if (ends_with(name, "status") && i + 2 < header.size() && ends_with(header[i + 1], "score") &&
-                 ends_with(header[i + 2], "tier") && i + k_score_columns <= header.size()) {
+                 ends_with(header[i + 2], "tier") && i + k_score_columns <= header.size() &&
+                 ends_with(header[i + k_score_columns - 1], "job_id")) {
         m_scores.push_back({i, platform_of_prefix(name.substr(0, name.size() - std::strlen("status")))});
         first_output = std::min(first_output, i);
       }

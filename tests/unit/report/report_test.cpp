@@ -19,16 +19,18 @@ std::string report_test_file(const std::string& name, const std::string& text) {
 }
 
 // A one-lookup CSV as `run` writes it with both providers: CreatorScore's 17 columns (`score` taken
-// by the roster, so `cs_score`) then CreatorAudit's five and its metrics.
+// by the roster, so `cs_score`) then CreatorAudit's five and its metrics. The roster's own `status,
+// score, tier` columns come first: a CreatorScore set ends in `job_id` 16 columns on.
 const char* const k_both_providers_csv =
-    "Creator Name,platform,handle,score,status,cs_score,tier,content_risk,brand_safety,sentiment,authenticity,"
+    "Creator Name,platform,handle,status,score,tier,cs_status,cs_score,cs_tier,content_risk,brand_safety,"
+    "sentiment,authenticity,"
     "audience_quality,community_trust,roi_prediction,knockouts,display_name,followers,last_scored_at,"
-    "public_profile_url,error,job_id,audit_status,audit_error,audit_account_id,audit_last_scrape_time,"
+    "public_profile_url,error,cs_job_id,audit_status,audit_error,audit_account_id,audit_last_scrape_time,"
     "audit_period,audit_views,audit_engagement_rate\n"
-    "Ann,tiktok,@ann,1,scored,90,Excellent,,,,,,,,,Ann A,1000,,,,j1,metrics,,a1,,30d,5,0.08\n"
-    "Bo,tiktok,bo,2,cached,80,Excellent,,,,,,,,fake_engagement,'=Bo,2000,,,,,metrics,,a2,,30d,5,0.09\n"
-    "Cy,youtube,cy,3,scored,40,Poor,,,,,,,,,Cy,3000,,,,j3,metrics,,a3,,30d,5,0.01\n"
-    "Di,x,di,4,scored,70,Good,,,,,,,,,Di,4000,,,,j4,metrics,,a4,,30d,5,0.02\n";
+    "Ann,tiktok,@ann,x,1,t,scored,90,Excellent,,,,,,,,,Ann A,1000,,,,j1,metrics,,a1,,30d,5,0.08\n"
+    "Bo,tiktok,bo,x,2,t,cached,80,Excellent,,,,,,,,fake_engagement,'=Bo,2000,,,,,metrics,,a2,,30d,5,0.09\n"
+    "Cy,youtube,cy,x,3,t,scored,40,Poor,,,,,,,,,Cy,3000,,,,j3,metrics,,a3,,30d,5,0.01\n"
+    "Di,x,di,x,4,t,scored,70,Good,,,,,,,,,Di,4000,,,,j4,metrics,,a4,,30d,5,0.02\n";
 
 }  // namespace
 
@@ -49,6 +51,7 @@ TEST_CASE("report: a CSV with both providers' columns, a collision and the formu
   CHECK(enriched.has_engagement);
   REQUIRE(enriched.creators.size() == 4);
   CHECK(enriched.creators[0].handle == "ann");
+  CHECK(enriched.creators[0].status == "scored");  // cs_status, not the roster's own status column
   CHECK(*enriched.creators[0].score == 90);  // cs_score, not the roster's own score column
   CHECK(enriched.creators[1].display_name == "=Bo");  // the guard's ' is for spreadsheets only
   CHECK(enriched.creators[1].knockouts == std::vector<std::string>{"fake_engagement"});
