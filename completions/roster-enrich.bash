@@ -155,12 +155,13 @@ _roster_enrich() {
     case $command in
         "") flags="$global --version" ;;
         run) flags="$global $roster -o --output --format --state --restart --batch-size --poll-interval
-            --slow-poll-interval --slow-after --max-credits --deadline --include --no-formula-guard
+            --slow-poll-interval --slow-after --max-credits --deadline --include --no-formula-guard --bom --report
             --providers $audit --audit-period --audit-track --audit-max-new" ;;
         quote) flags="$global $roster --json --providers $audit" ;;
         account) flags="$global --json $audit" ;;
         status) flags="$global --state --json" ;;
         lookup) flags="$global --include --wait --poll-interval --json --provider $audit --audit-period" ;;
+        report) flags="$global -o --output --compare --title" ;;
         *) flags="$global" ;;
     esac
 
@@ -171,11 +172,13 @@ _roster_enrich() {
 
     case $command in
         "")
-            COMPREPLY=($(compgen -W "run quote account status lookup" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "run quote account status lookup report" -- "$cur")) ;;
         run | quote)
             ((positionals == 0)) && _roster_enrich_files "$cur" roster ;;
         status)
             ((positionals == 0)) && _roster_enrich_files "$cur" roster ;;
+        report)
+            ((positionals == 0)) && COMPREPLY=($(compgen -f -- "$cur")) ;;
         lookup)
             ((positionals == 0)) && COMPREPLY=($(compgen -W "$_roster_enrich_platforms" -- "$cur")) ;;
     esac

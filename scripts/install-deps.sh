@@ -19,6 +19,7 @@ packages=(
   zsh                        # the zsh completion test
   tmux                       # integration.live_line_tmux reads the live line off a terminal
   time                       # /usr/bin/time: peak RSS of a run in the limits suite
+  chromium                   # integration.report_browser renders the HTML report headless
 )
 
 missing=()

@@ -26,6 +26,7 @@ Examples:
   roster-enrich account                          check the key, balance and prices
   roster-enrich status roster.csv                a run's progress, offline
   roster-enrich lookup tiktok alixearle --wait   one creator
+  roster-enrich report enriched.csv -o r.html    an HTML report to send, offline
 
 The key comes from CREATORSCORE_API_KEY or --api-key-file, never from a flag.
 See `man roster-enrich` for every option, the exit codes and recipes for cron and CI.)";
@@ -89,11 +90,13 @@ int run(int argc, char** argv) {
   RunOptions run_options;
   StatusOptions status;
   LookupOptions lookup;
+  ReportOptions report;
   CLI::App* account_command = add_account_command(app, account);
   CLI::App* quote_command = add_quote_command(app, quote);
   CLI::App* run_command = add_run_command(app, run_options);
   CLI::App* status_command = add_status_command(app, status);
   CLI::App* lookup_command = add_lookup_command(app, lookup);
+  CLI::App* report_command = add_report_command(app, report);
   for (int i = 0; i < argc; ++i) {
     run_options.argv.emplace_back(argv[i]);
   }
@@ -129,6 +132,8 @@ int run(int argc, char** argv) {
       code = run_status(status, global);
     } else if (lookup_command->parsed()) {
       code = run_lookup(lookup, global);
+    } else if (report_command->parsed()) {
+      code = run_report(report, global);
     }
   } catch (const core::Fatal& fatal) {
     std::fprintf(stderr, "roster-enrich: error: %s\n", fatal.what());

@@ -64,6 +64,8 @@ struct RunOptions {
   creatoraudit::Period audit_period = creatoraudit::Period::days_30;
   AuditTrack audit_track = AuditTrack::track_new;
   std::optional<long long> audit_max_new;  // unset: the plan's quota is the limit
+  bool bom = false;    // --bom: the CSV output begins with a BOM even when the roster did not
+  std::string report;  // --report FILE: `report`'s page of the output, at the end
   std::vector<std::string> argv;  // the command line, to print the resume command
 };
 CLI::App* add_run_command(CLI::App& app, RunOptions& options);
@@ -94,6 +96,17 @@ CLI::App* add_lookup_command(CLI::App& app, LookupOptions& options);
 core::ExitCode run_lookup(const LookupOptions& options, const GlobalOptions& global);
 // `lookup --provider creatoraudit` (cli/lookup_audit.cpp).
 core::ExitCode run_audit_lookup(const LookupOptions& options, const GlobalOptions& global);
+
+struct ReportOptions {
+  std::string enriched;  // what `run` wrote, or `-`
+  std::string output = "-";
+  std::string compare;
+  std::string title;
+};
+CLI::App* add_report_command(CLI::App& app, ReportOptions& options);
+core::ExitCode run_report(const ReportOptions& options, const GlobalOptions& global);
+// The page of `report` (and `run --report`): throws core::Fatal with the exit code on failure.
+core::ExitCode write_report(const ReportOptions& options);
 
 // Adds --delimiter, --platform-column, --handle-column, --url-column, --platform.
 void add_roster_options(CLI::App& command, RosterOptions& options);

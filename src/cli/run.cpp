@@ -77,6 +77,12 @@ creatorscore::ScoreRunConfig engine_config(const RunOptions& options, const crea
 }
 
 output::Format output_format(const RunOptions& options) {
+  const std::string sheet = output::spreadsheet_extension(options.output);
+  if (!sheet.empty() && options.format.empty()) {
+    throw Fatal(ExitCode::usage, "cannot write " + sheet + " (" + options.output +
+                                     "): name the output .csv, which Excel opens (with --bom for accents), "
+                                     "or give --format csv to keep the name");
+  }
   if (options.format.empty()) {
     return output::format_from_path(options.output);
   }
@@ -164,6 +170,10 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
   command->add_flag("--no-formula-guard", options.no_formula_guard,
                     "do not prefix API text starting with = + - @ TAB CR with ' in CSV output");
   add_run_audit_options(*command, options);
+  command->add_flag("--bom", options.bom,
+                    "begin the CSV output with a UTF-8 BOM (it does anyway when the roster began with one)");
+  command->add_option("--report", options.report, "also write `report`'s HTML page of the output to FILE")
+      ->option_text("FILE");
   return command;
 }
 
@@ -204,6 +214,9 @@ output::ProgressStyle progress_style(const GlobalOptions& global) {
 
 ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   const output::Format format = output_format(options);
+  if (!options.report.empty() && options.output == "-") {
+    throw Fatal(ExitCode::usage, "--report is made from the written output: give -o FILE too");
+  }
   // Every flag is checked before the roster is read or the API contacted.
   creatorscore::ScoreRunConfig config = engine_config(options, creatorscore::Pricing::vendor_table());
   const std::atomic<bool>& stop_flag = install_stop_handlers();
@@ -329,6 +342,7 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   if (!reader) {
     throw Fatal(reader.error().code, reader.error().message);
   }
+  write_options.bom = options.bom || (*reader)->began_with_bom();
   std::optional<creatorscore::ScoreColumns> score_columns;
   std::optional<creatoraudit::AuditColumns> audit_columns;
   std::vector<const output::ColumnGroup*> groups;
@@ -406,6 +420,9 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
   if (!written) {
     throw Fatal(ExitCode::cannot_write,
                 written.error() + "; the results are kept in the state file: run again with a writable --output");
+  }
+  if (!options.report.empty()) {
+    write_report(ReportOptions{options.output, options.report, "", ""});
   }
   return code;
 }

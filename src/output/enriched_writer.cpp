@@ -117,6 +117,9 @@ util::Expected<WriteStats, std::string> write_enriched(const WriteOptions& optio
   }
   const std::vector<std::string> sets = wide ? reader.wide_columns() : std::vector<std::string>{""};
   if (options.format == Format::csv) {
+    if (options.bom) {
+      file->write("\xEF\xBB\xBF");
+    }
     std::vector<std::string> names = header;
     for (std::size_t g = 0; g < groups.size(); ++g) {
       const std::string prefix = groups[g]->collision_prefix();

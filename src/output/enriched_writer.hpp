@@ -26,6 +26,7 @@ struct WriteOptions {
   std::string path = "-";  // `-` = stdout
   Format format = Format::csv;
   bool formula_guard = true;
+  bool bom = false;  // CSV only: begin with a UTF-8 byte-order mark (for Excel)
 };
 
 struct WriteStats {

@@ -12,6 +12,21 @@ std::optional<Format> parse_format(std::string_view name) {
   return std::nullopt;
 }
 
+std::string spreadsheet_extension(std::string_view path) {
+  const auto dot = path.rfind('.');
+  const auto slash = path.rfind('/');
+  if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) {
+    return {};
+  }
+  const std::string extension = util::to_lower(path.substr(dot));
+  for (const char* refused : {".xlsx", ".xls", ".xlsm", ".ods", ".numbers"}) {
+    if (extension == refused) {
+      return extension;
+    }
+  }
+  return {};
+}
+
 Format format_from_path(std::string_view path) {
   const auto dot = path.rfind('.');
   const auto slash = path.rfind('/');

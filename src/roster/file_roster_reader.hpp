@@ -38,6 +38,8 @@ class FileRosterReader final : public RosterReader {
   const std::vector<std::string>& header() const override { return m_header; }
   Layout layout() const override { return m_columns.layout; }
   char delimiter() const override { return m_delimiter; }
+  bool began_with_bom() const override { return m_began_with_bom; }
+  void set_began_with_bom(bool bom) { m_began_with_bom = bom; }
   const std::vector<std::string>& wide_columns() const override { return m_wide_columns; }
 
   util::Expected<bool, RosterError> next(Row& row) override;
@@ -55,6 +57,7 @@ class FileRosterReader final : public RosterReader {
 
   std::string m_name;
   char m_delimiter;
+  bool m_began_with_bom = false;
   std::unique_ptr<CsvReader> m_csv;
   std::vector<std::string> m_header;
   ColumnMap m_columns;

@@ -94,6 +94,9 @@ class RosterReader {
   virtual const std::vector<std::string>& header() const = 0;
   virtual Layout layout() const = 0;
   virtual char delimiter() const = 0;
+  // Whether the file began with a UTF-8 byte-order mark (Excel's "CSV UTF-8" writes one): the CSV
+  // output then begins with one too, so Excel reads its accents right.
+  virtual bool began_with_bom() const { return false; }
   // Wide layout: the headers of the platform columns, in header order; empty otherwise.
   virtual const std::vector<std::string>& wide_columns() const = 0;
 

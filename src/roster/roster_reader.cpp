@@ -204,6 +204,7 @@ util::Expected<std::unique_ptr<FileRosterReader>, RosterError> FileRosterReader:
   limits.max_fields = k_max_columns;
   auto reader = std::make_unique<FileRosterReader>(
       name, delimiter, std::make_unique<CsvReader>(file.release(), delimiter, limits));
+  reader->set_began_with_bom(start == 3);
   auto started = reader->start(options);
   if (!started) {
     return util::unexpected(started.error());

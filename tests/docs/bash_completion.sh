@@ -56,9 +56,9 @@ expect_has() {
   fi
 }
 
-expect "commands" "run quote account status lookup" roster-enrich ""
+expect "commands" "run quote account status lookup report" roster-enrich ""
 expect "commands by prefix" "quote" roster-enrich q
-expect "commands after a global option" "run" roster-enrich -v r
+expect "commands after a global option" "report run" roster-enrich -v r
 expect "commands after a global option with a value" "status" roster-enrich --progress never st
 expect "--format values" "csv json jsonl" roster-enrich run roster.csv --format ""
 expect "--format value by prefix" "json jsonl" roster-enrich run roster.csv --format j

@@ -42,7 +42,7 @@ expect() {
   fi
 }
 
-expect "commands" "account lookup quote run status" "roster-enrich "
+expect "commands" "account lookup quote report run status" "roster-enrich "
 expect "--format values" "csv json jsonl" "roster-enrich run roster.csv --format "
 expect "--format= values" "json jsonl" "roster-enrich run roster.csv --format=j"
 expect "lookup PLATFORM" "facebook instagram kick linkedin reddit snapchat threads tiktok twitch twitter x youtube" \
