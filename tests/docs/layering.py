@@ -94,11 +94,13 @@ THIRD_PARTY = [
      or str(path) == "src/http/curl_library.hpp"),
     (re.compile(r"^sqlite3\.h$"), "sqlite3.h only in .cpp files of state/",
      lambda path: path.parts[1] == "state" and path.suffix == ".cpp"),
+    (re.compile(r"^(httplib\.h|openssl/)"), "httplib.h and OpenSSL's headers only in .cpp files of webhook/",
+     lambda path: path.parts[1] == "webhook" and path.suffix == ".cpp"),
     (re.compile(r"^CLI/"), "CLI/CLI.hpp only in .cpp files of cli/",
      lambda path: path.parts[1] == "cli" and path.suffix == ".cpp"),
     (re.compile(r"^nlohmann/"),
-     "nlohmann/json only in .cpp files of creatorscore/ and creatoraudit/, and in output/",
-     lambda path: (path.parts[1] in ("creatorscore", "creatoraudit") and path.suffix == ".cpp")
+     "nlohmann/json only in .cpp files of creatorscore/, creatoraudit/ and report/, and in output/",
+     lambda path: (path.parts[1] in ("creatorscore", "creatoraudit", "report") and path.suffix == ".cpp")
      or path.parts[1] == "output"),
 ]
 
