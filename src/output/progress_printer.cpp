@@ -356,20 +356,23 @@ std::string summary_text(const RunSummary& s) {
   line("rows read", std::to_string(s.rows));
   line("invalid rows", std::to_string(s.invalid_rows));
   line("unique lookups", std::to_string(s.unique));
-  // The other providers' counts (CreatorAudit's), after the roster's.
-  for (const engine::ProviderProgress& provider : p.providers) {
-    if (provider.name == "creatorscore") {
-      continue;
+  // The other providers' counts (CreatorAudit's), before the elapsed time.
+  const auto other_providers = [&] {
+    for (const engine::ProviderProgress& provider : p.providers) {
+      if (provider.name == "creatorscore") {
+        continue;
+      }
+      // "audit …" as the output's audit_* columns say it; the label column is 20 wide.
+      const std::string name = provider.name == "creatoraudit" ? "audit" : provider.name;
+      line(name + " results", std::to_string(provider.done - std::min(provider.done, provider.failed)) + "/" +
+                                  std::to_string(provider.covered));
+      line(name + " waiting", std::to_string(provider.waiting));
+      line(name + " failed", std::to_string(provider.failed));
+      line(name + " not covered", std::to_string(provider.not_covered));
     }
-    // "audit …" as the output's audit_* columns say it; the label column is 20 wide.
-    const std::string name = provider.name == "creatoraudit" ? "audit" : provider.name;
-    line(name + " results", std::to_string(provider.done - std::min(provider.done, provider.failed)) + "/" +
-                                std::to_string(provider.covered));
-    line(name + " waiting", std::to_string(provider.waiting));
-    line(name + " failed", std::to_string(provider.failed));
-    line(name + " not covered", std::to_string(provider.not_covered));
-  }
+  };
   if (!s.creatorscore_ran) {
+    other_providers();
     line("elapsed", util::format_whole_seconds(p.elapsed));
     for (const std::string& note : s.notes) {
       out += "  note: " + note + "\n";
@@ -397,6 +400,7 @@ std::string summary_text(const RunSummary& s) {
   line("balance left", p.balance ? std::to_string(*p.balance) : "unknown");
   line("requests made", std::to_string(p.requests));
   line("rate-limit waits", std::to_string(p.rate_limit_waits));
+  other_providers();
   line("elapsed", util::format_whole_seconds(p.elapsed));
   for (const std::string& note : s.notes) {
     out += "  note: " + note + "\n";

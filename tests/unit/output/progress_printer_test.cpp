@@ -147,3 +147,34 @@ TEST_CASE("progress printer: TERM=dumb moves no cursor, prints plain lines now a
   CHECK(progress_lines == 3);  // at 0, 10 and 20 seconds
   CHECK(text.find("roster-enrich: a warning\n") != std::string::npos);
 }
+
+TEST_SUITE("summary with providers") {
+  TEST_CASE("summary: CreatorAudit's counts; without CreatorScore no credits or scores") {
+    output::RunSummary summary;
+    summary.rows = 10;
+    summary.unique = 9;
+    summary.outcome = "completed";
+    engine::ProviderProgress audit;
+    audit.name = "creatoraudit";
+    audit.covered = 7;
+    audit.done = 6;
+    audit.failed = 1;
+    audit.waiting = 1;
+    audit.not_covered = 2;
+    summary.progress.providers.push_back(audit);
+
+    summary.creatorscore_ran = false;
+    const std::string alone = output::summary_text(summary);
+    CHECK(alone.find("  audit results       5/7\n") != std::string::npos);
+    CHECK(alone.find("  audit waiting       1\n") != std::string::npos);
+    CHECK(alone.find("  audit not covered   2\n") != std::string::npos);
+    CHECK(alone.find("credits spent") == std::string::npos);
+    CHECK(alone.find("scored") == std::string::npos);
+
+    summary.creatorscore_ran = true;
+    const std::string both = output::summary_text(summary);
+    CHECK(both.find("credits spent") != std::string::npos);
+    CHECK(both.find("credits spent") < both.find("audit results"));
+    CHECK(both.find("audit results") < both.find("elapsed"));
+  }
+}
