@@ -313,6 +313,9 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& global) {
     audit_config.poll_interval = config.poll_interval;
     audit_config.slow_poll_interval = config.slow_poll_interval;
     audit_config.slow_after = config.slow_after;
+    if (config.deadline) {
+      audit_config.deadline = clock.now() + *config.deadline;
+    }
     audit.emplace(run_state.audit_records(), audit_session->api(), run_state.store(), clock, audit_config);
     audit_session->http().set_wait_observer(on_wait);
     providers.push_back(&*audit);

@@ -362,6 +362,9 @@ bool AuditProvider::refresh_next() {
 }
 
 bool AuditProvider::metrics_held(util::TimePoint now) const {
+  if (m_config.deadline && now + m_config.poll_interval >= *m_config.deadline) {
+    return false;
+  }
   bool more_coming = !m_to_list.empty() || !m_round.empty();
   std::size_t ready = 0;
   for (std::size_t i = 0; i < m_records.size(); ++i) {

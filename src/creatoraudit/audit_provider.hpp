@@ -34,6 +34,9 @@ struct AuditProviderConfig {
   util::Duration poll_interval = std::chrono::seconds(60);
   util::Duration slow_poll_interval = std::chrono::minutes(5);
   util::Duration slow_after = std::chrono::minutes(30);
+  // --deadline, as an instant: metrics held for a full batch are fetched once the next refresh
+  // round would come after it, so a run stopped by the deadline writes every metric it could.
+  std::optional<util::TimePoint> deadline;
 };
 
 class AuditProvider final : public engine::Provider {

@@ -233,6 +233,37 @@ TEST_SUITE("creatoraudit::AuditProvider") {
     CHECK(anew == static_cast<long>(100 - pretracked));
   }
 
+  TEST_CASE("AuditProvider: metrics held for a full batch are fetched before the deadline") {
+    std::vector<AuditRecord> records = covered_lookups(100);
+    sim::audit::AuditConfig config;
+    config.tracked = seeds_of(records);
+    config.tracked_percent = 40;
+    config.min_refresh = std::chrono::hours(3);  // no new account refreshes before the deadline
+    config.max_refresh = std::chrono::hours(4);
+    AuditWorld world{config};
+    const auto pretracked = world.sim.accounts_of("Demo Agency").size();
+    REQUIRE(pretracked > 20);
+    state::MemoryStore store;
+    AuditProviderConfig audit_config;
+    const util::TimePoint deadline = world.clock.now() + std::chrono::minutes(30);
+    audit_config.deadline = deadline;
+    AuditProvider provider(records, world.client, store, world.clock, audit_config);
+    // The engine's loop up to the deadline.
+    for (int steps = 0; steps < 100000 && world.clock.now() < deadline; ++steps) {
+      if (provider.step()) {
+        continue;
+      }
+      const auto due = provider.next_due();
+      REQUIRE(due.has_value());
+      world.clock.advance(std::max(*due, world.clock.now() + std::chrono::milliseconds(1)) - world.clock.now());
+    }
+    const auto outcome = provider.finish();
+    CHECK(count_audit_status(records, AuditStatus::metrics) == pretracked);
+    CHECK(count_audit_status(records, AuditStatus::pending) == 100 - pretracked);
+    CHECK(world.route("POST /v2/accounts/metrics") == 1);
+    CHECK(outcome.pending_left);
+  }
+
   TEST_CASE("AuditProvider: --audit-track existing sends no POST and leaves the rest not_tracked") {
     std::vector<AuditRecord> records = covered_lookups(50);
     sim::audit::AuditConfig config;
