@@ -65,7 +65,9 @@ POINTS = [
      lambda s, db: route(s, TRACK) == 0 and any(k and not a for _, a, k in db.values()), ("--rate-limit", "3"), ()),
     ("a POST took effect, its answer not yet arrived",
      lambda s, db: s["accounts_created"] >= 1, (),
-     ((lambda s, db: route(s, LIST) >= 2, {"fault_slow": 1.0, "slow_delay_ms": 5000}),)),
+     # New accounts are listed 10 API minutes late, so the rerun cannot find it by listing: it must
+     # re-send the held key, and the API answers with a replay.
+     ((lambda s, db: route(s, LIST) >= 2, {"fault_slow": 1.0, "slow_delay_ms": 5000, "listing_lag_ms": 600000}),)),
     ("between tracks", lambda s, db: route(s, TRACK) >= 8, (), ()),
     ("waiting for the first refreshes",
      lambda s, db: tracked_all(s, db) and route(s, METRICS) == 0 and s["total_requests"] > route(s, TRACK) + 4, (),
@@ -79,15 +81,20 @@ for name, when, extra, config_when in POINTS:
     sim = start(d, *extra)
     landed, at, rc = kill_when(sim, os.path.join(d, "state.db"), command(d), when, config_when=config_when)
     c.check(landed, f"{name}: the kill landed (exit {rc})")
-    sim.config(fault_slow=0.0, rate_limit=30)
+    sim.config(fault_slow=0.0)  # the rate limit stays: changing it mid-window confuses its accounting
     secret_free = not has_secret([os.path.join(d, f) for f in os.listdir(d) if f.startswith("state.db")], [SECRET])
     c.check(secret_free, f"{name}: the state file holds no key")
     rc, _ = run_tool(command(d), stderr=os.path.join(d, "err"))
     stats = sim.stats()
     sim.stop()
     c.check(rc == 0, f"{name}: the rerun completes (exit {rc})", open(os.path.join(d, "err")).read()[-400:])
-    c.check(stats["accounts_created"] == NEW and not clean(stats),
-            f"{name}: zero duplicate accounts ({stats['accounts_created']} created for {NEW})", str(clean(stats)))
+    dirty = clean(stats)
+    if extra and dirty.get("requests_while_exhausted") == 1:
+        # The killed run used up the window of 3; the rerun's first request (GET /whoami) cannot
+        # know that before an answer's headers tell it: one 429, then it waits as told.
+        del dirty["requests_while_exhausted"]
+    c.check(stats["accounts_created"] == NEW and not dirty,
+            f"{name}: zero duplicate accounts ({stats['accounts_created']} created for {NEW})", str(dirty))
     if name.startswith("a POST took effect"):
         c.check(stats["idempotent_replays"] >= 1, "a POST took effect: the rerun re-sent its key (a replay)")
     got = normalise(os.path.join(d, "out.csv")) if os.path.exists(os.path.join(d, "out.csv")) else None
