@@ -6,36 +6,39 @@
 sim_pid=""
 audit_sim_pid=""
 
-start_sim() {
-  local work=$1; shift
-  build/creatorscore-sim --port 0 "$@" >"$work/sim.out" 2>"$work/sim.err" &
-  sim_pid=$!
+# launch BINARY OUT_PREFIX URL_VARIABLE [SIM FLAGS...]: starts a simulator, waits for its startup
+# line and exports its base URL under URL_VARIABLE; sets launched_pid.
+launch() {
+  local binary=$1 out=$2 variable=$3; shift 3
+  "$binary" --port 0 "$@" >"$out.out" 2>"$out.err" &
+  launched_pid=$!
   for _ in $(seq 1 100); do
-    grep -q "listening on" "$work/sim.out" 2>/dev/null && break
+    grep -q "listening on" "$out.out" 2>/dev/null && break
     sleep 0.05
   done
-  CREATORSCORE_BASE_URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$work/sim.out")
-  if [ -z "$CREATORSCORE_BASE_URL" ]; then
-    echo "creatorscore-sim did not start: $(cat "$work/sim.err")" >&2
+  local url
+  url=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$out.out")
+  if [ -z "$url" ]; then
+    echo "$(basename "$binary") did not start: $(cat "$out.err")" >&2
     return 1
   fi
-  export CREATORSCORE_BASE_URL
+  export "$variable=$url"
+}
+
+start_sim() {
+  local work=$1; shift
+  local status=0
+  launch build/creatorscore-sim "$work/sim" CREATORSCORE_BASE_URL "$@" || status=$?
+  sim_pid=$launched_pid
+  return "$status"
 }
 
 start_audit_sim() {
   local work=$1; shift
-  build/creatoraudit-sim --port 0 "$@" >"$work/audit-sim.out" 2>"$work/audit-sim.err" &
-  audit_sim_pid=$!
-  for _ in $(seq 1 100); do
-    grep -q "listening on" "$work/audit-sim.out" 2>/dev/null && break
-    sleep 0.05
-  done
-  CREATORAUDIT_BASE_URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$work/audit-sim.out")
-  if [ -z "$CREATORAUDIT_BASE_URL" ]; then
-    echo "creatoraudit-sim did not start: $(cat "$work/audit-sim.err")" >&2
-    return 1
-  fi
-  export CREATORAUDIT_BASE_URL
+  local status=0
+  launch build/creatoraudit-sim "$work/audit-sim" CREATORAUDIT_BASE_URL "$@" || status=$?
+  audit_sim_pid=$launched_pid
+  return "$status"
 }
 
 stop_sim() {

@@ -345,6 +345,34 @@ std::string live_line(const engine::Progress& p, const LiveExtras& extras, std::
   return line;
 }
 
+namespace {
+
+// CreatorScore's lines of the summary: what was scored, cached, failed, and what it cost.
+template <typename Line>
+void creatorscore_lines(const Line& line, const engine::Progress& p) {
+  line("cached (free)", std::to_string(p.cached));
+  line("scored", std::to_string(p.scored));
+  line("failed", std::to_string(p.failed) + (p.not_found ? " (+" + std::to_string(p.not_found) + " not found)" : ""));
+  line("errors", std::to_string(p.errors));
+  line("pending", std::to_string(p.in_flight + p.unsubmitted));
+  line("skipped", std::to_string(p.skipped));
+  std::string per_platform;
+  for (const auto& [platform, credits] : p.credits_by_platform) {
+    if (credits != 0) {
+      per_platform += (per_platform.empty() ? "" : ", ") + std::string(core::platform_name(platform)) + " " +
+                      std::to_string(credits);
+    }
+  }
+  line("credits spent", std::to_string(p.credits_spent) + (per_platform.empty() ? "" : " (" + per_platform + ")"));
+  line("credits refunded", std::to_string(p.credits_refunded));
+  line("balance left", p.balance ? std::to_string(*p.balance) : "unknown");
+  line("requests made", std::to_string(p.requests));
+  line("rate-limit waits", std::to_string(p.rate_limit_waits));
+}
+
+
+}  // namespace
+
 std::string summary_text(const RunSummary& s) {
   const engine::Progress& p = s.progress;
   std::string out = "roster-enrich: " + s.outcome + "\n";
@@ -371,35 +399,9 @@ std::string summary_text(const RunSummary& s) {
       line(name + " not covered", std::to_string(provider.not_covered));
     }
   };
-  if (!s.creatorscore_ran) {
-    other_providers();
-    line("elapsed", util::format_whole_seconds(p.elapsed));
-    for (const std::string& note : s.notes) {
-      out += "  note: " + note + "\n";
-    }
-    if (!s.resume_command.empty()) {
-      out += "  resume with: " + s.resume_command + "\n";
-    }
-    return out;
+  if (s.creatorscore_ran) {
+    creatorscore_lines(line, p);
   }
-  line("cached (free)", std::to_string(p.cached));
-  line("scored", std::to_string(p.scored));
-  line("failed", std::to_string(p.failed) + (p.not_found ? " (+" + std::to_string(p.not_found) + " not found)" : ""));
-  line("errors", std::to_string(p.errors));
-  line("pending", std::to_string(p.in_flight + p.unsubmitted));
-  line("skipped", std::to_string(p.skipped));
-  std::string per_platform;
-  for (const auto& [platform, credits] : p.credits_by_platform) {
-    if (credits != 0) {
-      per_platform += (per_platform.empty() ? "" : ", ") + std::string(core::platform_name(platform)) + " " +
-                      std::to_string(credits);
-    }
-  }
-  line("credits spent", std::to_string(p.credits_spent) + (per_platform.empty() ? "" : " (" + per_platform + ")"));
-  line("credits refunded", std::to_string(p.credits_refunded));
-  line("balance left", p.balance ? std::to_string(*p.balance) : "unknown");
-  line("requests made", std::to_string(p.requests));
-  line("rate-limit waits", std::to_string(p.rate_limit_waits));
   other_providers();
   line("elapsed", util::format_whole_seconds(p.elapsed));
   for (const std::string& note : s.notes) {
@@ -410,6 +412,7 @@ std::string summary_text(const RunSummary& s) {
   }
   return out;
 }
+
 
 std::string summary_json(const RunSummary& s) {
   ordered_json credits = ordered_json::object();
