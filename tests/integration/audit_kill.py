@@ -58,9 +58,11 @@ def tracked_all(s, db):
 
 POINTS = [
     ("before any request", lambda s, db: True, (), ()),
-    ("after both listings, before any track", lambda s, db: route(s, LIST) >= 2 and route(s, TRACK) == 0, (), ()),
-    # Three requests a minute: whoami and the two listings use them up, so the first track waits for
-    # the window (0.2 s of real time) with its key already durable.
+    # Three requests a minute here and below: whoami and the two listings use them up, so the
+    # first track waits for the window (0.2 s of real time) and a kill can land before it.
+    ("after both listings, before any track", lambda s, db: route(s, LIST) >= 2 and route(s, TRACK) == 0,
+     ("--rate-limit", "3"), ()),
+    # The first track's key is durable while it waits for the window.
     ("a key durable, its POST not yet sent",
      lambda s, db: route(s, TRACK) == 0 and any(k and not a for _, a, k in db.values()), ("--rate-limit", "3"), ()),
     ("a POST took effect, its answer not yet arrived",
@@ -72,7 +74,10 @@ POINTS = [
     ("waiting for the first refreshes",
      lambda s, db: tracked_all(s, db) and route(s, METRICS) == 0 and s["total_requests"] > route(s, TRACK) + 4, (),
      ()),
-    ("after the metrics call", lambda s, db: route(s, METRICS) >= 1, (), ()),
+    # Answers come 2 s late once every account is tracked and polled: the kill lands while the
+    # metrics call's answer is on its way.
+    ("during the metrics call", lambda s, db: route(s, METRICS) >= 1, (),
+     ((lambda s, db: tracked_all(s, db) and route(s, LIST) >= 3, {"fault_slow": 1.0, "slow_delay_ms": 2000}),)),
 ]
 
 for name, when, extra, config_when in POINTS:
