@@ -361,8 +361,13 @@ bool AuditProvider::refresh_next() {
   return true;
 }
 
+util::TimePoint AuditProvider::metrics_flush_at() const {
+  // Two poll intervals before the deadline: room for a refresh round's request to come first.
+  return *m_config.deadline - 2 * m_config.poll_interval;
+}
+
 bool AuditProvider::metrics_held(util::TimePoint now) const {
-  if (m_config.deadline && now + m_config.poll_interval >= *m_config.deadline) {
+  if (m_config.deadline && now >= metrics_flush_at()) {
     return false;
   }
   bool more_coming = !m_to_list.empty() || !m_round.empty();
@@ -377,6 +382,12 @@ bool AuditProvider::metrics_held(util::TimePoint now) const {
 
 std::optional<util::TimePoint> AuditProvider::metrics_due() const {
   if (metrics_held(m_clock.now())) {
+    // Held for a full batch; with a deadline, the engine wakes the provider to fetch them in time.
+    const bool some_ready = std::any_of(m_records.begin(), m_records.end(),
+                                        [this](const AuditRecord& record) { return awaits_metrics(record); });
+    if (m_config.deadline && some_ready) {
+      return metrics_flush_at();
+    }
     return std::nullopt;
   }
   std::optional<util::TimePoint> due;

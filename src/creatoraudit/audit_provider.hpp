@@ -34,8 +34,8 @@ struct AuditProviderConfig {
   util::Duration poll_interval = std::chrono::seconds(60);
   util::Duration slow_poll_interval = std::chrono::minutes(5);
   util::Duration slow_after = std::chrono::minutes(30);
-  // --deadline, as an instant: metrics held for a full batch are fetched once the next refresh
-  // round would come after it, so a run stopped by the deadline writes every metric it could.
+  // --deadline, as an instant: metrics held for a full batch are fetched two poll intervals
+  // before it, so a run stopped by the deadline writes every metric it could.
   std::optional<util::TimePoint> deadline;
 };
 
@@ -71,6 +71,7 @@ class AuditProvider final : public engine::Provider {
   // refreshed: ⌈accounts / 200⌉ calls in all rather than one a refresh round, at the cost of one
   // request's delay after the last first refresh.
   bool metrics_held(util::TimePoint now) const;
+  util::TimePoint metrics_flush_at() const;  // with a deadline: when held metrics are fetched anyway
   std::optional<util::TimePoint> metrics_due() const;
   std::size_t tracked_anew() const;
 
